@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Serilog;
+using Warehouse.Control;
+using Warehouse.Transform;
+
+namespace Warehouse.Cli;
+
+/// <summary>`warehouse transform`: compute the SKU facts from staging with the etl procedures.</summary>
+public static class TransformCommand
+{
+    public static readonly Option<DateOnly?> From = new("--from") { Description = "First day to recompute (with --to); default: full rebuild" };
+    public static readonly Option<DateOnly?> To = new("--to") { Description = "Last day to recompute" };
+    public static readonly Option<int> ClickWindow = new("--click-window") { Description = "Click attribution window in days: 1, 7, 14 or 28", DefaultValueFactory = _ => 7 };
+    public static readonly Option<int> ViewWindow = new("--view-window") { Description = "View attribution window in days: 0 or 1", DefaultValueFactory = _ => 1 };
+    public static readonly Option<string> Method = new("--method") { Description = "Allocation method: revenue, units or margin", DefaultValueFactory = _ => "revenue" };
+
+    public static Command Create()
+    {
+        var command = new Command("transform", "Compute order lines, attribution, ad spend per SKU, SKU daily and period facts") { From, To, ClickWindow, ViewWindow, Method };
+        command.SetAction(async parse =>
+        {
+            var options = new TransformOptions(parse.GetValue(From), parse.GetValue(To), parse.GetValue(ClickWindow), parse.GetValue(ViewWindow), parse.GetValue(Method)!);
+            options.Validate();
+            var context = new CliContext();
+            await context.RunAsync("transform", options.ToString(), (connection, runId) => RunAsync(context, connection, runId, options));
+        });
+        return command;
+    }
+
+    public static async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(CliContext context, System.Data.Common.DbConnection connection, long runId, TransformOptions options)
+    {
+        var runner = new TransformRunner(context.Database, new RunLog(context.Database));
+        var results = await runner.RunAsync(connection, runId, options);
+        foreach (var (step, result) in results)
+        {
+            Log.Information("{Step}: {Rows} rows in {Seconds:F1} s", step, result.RowsWritten, result.Seconds);
+        }
+
+        return results;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Data;
+using System.Data.Common;
+using System.Net.Sockets;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+
+namespace Warehouse.Database;
+
+/// <summary>One warehouse database on one engine: opens connections and calls the etl procedures.</summary>
+public sealed class WarehouseDatabase(Engine engine, string connectionString)
+{
+    public Engine Engine { get; } = engine;
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The configured database, or the private PostgreSQL cluster when none is configured.</summary>
+    public static WarehouseDatabase FromSettings(WarehouseSettings settings)
+    {
+        if (settings.ConnectionString is not null)
+        {
+            return new WarehouseDatabase(settings.Engine, settings.ConnectionString);
+        }
+
+        if (settings.Engine == Engine.SqlServer)
+        {
+            throw new WarehouseException("WAREHOUSE_ENGINE is SqlServer but WAREHOUSE_CONNECTION is not set.");
+        }
+
+        return new WarehouseDatabase(Engine.Postgres, EmbeddedPostgres.ForRepository().Start());
+    }
+
+    /// <summary>Host and database, for messages: never the password.</summary>
+    public string Describe()
+    {
+        if (Engine == Engine.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"PostgreSQL at {builder.Host}:{builder.Port}/{builder.Database}";
+        }
+
+        var sql = new SqlConnectionStringBuilder(ConnectionString);
+        return $"SQL Server at {sql.DataSource}/{sql.InitialCatalog}";
+    }
+
+    public DbConnection Open()
+    {
+        DbConnection connection = Engine == Engine.Postgres
+            ? new NpgsqlConnection(ConnectionString)
+            : new SqlConnection(ConnectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (Exception error) when (error is NpgsqlException or SqlException or SocketException)
+        {
+            connection.Dispose();
+            throw new WarehouseException($"cannot reach {Describe()}: {error.Message}", error);
+        }
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        DbConnection connection = Engine == Engine.Postgres
+            ? new NpgsqlConnection(ConnectionString)
+            : new SqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception error) when (error is NpgsqlException or SqlException or SocketException)
+        {
+            await connection.DisposeAsync();
+            throw new WarehouseException($"cannot reach {Describe()}: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Calls an etl procedure with named parameters (p_...) and returns its p_rows_written output.
+    /// Each call is its own transaction on both engines.
+    /// </summary>
+    public async Task<long> CallProcedureAsync(
+        DbConnection connection, string procedure, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken = default)
+    {
+        var arguments = new DynamicParameters();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is DateOnly date)
+            {
+                arguments.Add(name, date.ToDateTime(TimeOnly.MinValue), DbType.Date);
+            }
+            else
+            {
+                arguments.Add(name, value);
+            }
+        }
+
+        string sql;
+        if (Engine == Engine.Postgres)
+        {
+            var named = string.Join(", ", parameters.Keys.Select(name => $"{name} => @{name}"));
+            sql = $"CALL {procedure}({named})";
+        }
+        else
+        {
+            var named = string.Join(", ", parameters.Keys.Select(name => $"@{name} = @{name}").Append("@p_rows_written = @rows_written OUTPUT"));
+            sql = $"DECLARE @rows_written bigint = 0; EXEC {procedure} {named}; SELECT @rows_written;";
+        }
+
+        var command = new CommandDefinition(sql, arguments, commandTimeout: 0, cancellationToken: cancellationToken);
+        var result = await connection.ExecuteScalarAsync(command);
+        return result is null or DBNull ? 0 : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+}

@@ -1,0 +1,26 @@
+namespace Warehouse.Reports;
+
+/// <summary>One SKU's figures over the report's days, summed from rpt.sku_daily.</summary>
+public sealed record SkuProfitLine
+{
+    public int ProductKey { get; init; }
+    public string ShopName { get; init; } = "";
+    public string SkuId { get; init; } = "";
+    public string? SellerSku { get; init; }
+    public string ProductName { get; init; } = "";
+    public int Orders { get; init; }
+    public int Units { get; init; }
+    public decimal Gmv { get; init; }
+    public decimal RefundAmount { get; init; }
+    public decimal NetRevenue { get; init; }
+    public decimal PlatformFee { get; init; }
+    public decimal TransactionFee { get; init; }
+    public decimal AffiliateCommission { get; init; }
+    public decimal ShippingCost { get; init; }
+    public decimal Cogs { get; init; }
+    public decimal OtherVariableCost { get; init; }
+    public decimal ContributionBeforeAds { get; init; }
+    public decimal AdSpend { get; init; }
+    public decimal ContributionAfterAds { get; init; }
+    public decimal AttributedGmv { get; init; }
+}

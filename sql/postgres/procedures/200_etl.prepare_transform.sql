@@ -1,0 +1,66 @@
+-- Step 1 of a transform: empty the work tables and decide which days it recomputes.
+-- A full rebuild (no dates) covers every day that has data or published facts. An incremental
+-- run covers its own days plus the paid days of orders whose refunds, cancellations or
+-- settlements changed within those days (late events restate the order's own day).
+CREATE OR REPLACE PROCEDURE etl.prepare_transform(p_run_id bigint, p_from date, p_to date, INOUT p_rows_written bigint DEFAULT 0)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    TRUNCATE etl.work_affected_date, etl.work_order_line, etl.work_split, etl.work_ad_daily,
+             etl.work_sku_ad_spend, etl.work_gmv_max_tieout, etl.work_sku_daily, etl.work_sku_period,
+             etl.work_settlement_check;
+
+    INSERT INTO etl.work_affected_date (date_key)
+    WITH order_day AS (
+        SELECT o.shop_id, o.order_id,
+               CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date) AS order_date
+        FROM stg.shop_order AS o
+        JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
+    ),
+    late_event AS (
+        SELECT r.shop_id, r.order_id, r.update_time AS event_time FROM stg.return_order AS r
+        UNION ALL
+        SELECT c.shop_id, c.order_id, c.update_time FROM stg.cancellation AS c
+        UNION ALL
+        SELECT t.shop_id, t.order_id, s.statement_time
+        FROM stg.sku_statement_transaction AS t
+        JOIN stg.statement AS s ON s.shop_id = t.shop_id AND s.statement_id = t.statement_id
+    ),
+    late_event_day AS (
+        SELECT late_event.shop_id, late_event.order_id,
+               CAST(to_timestamp(late_event.event_time) AT TIME ZONE shop.time_zone AS date) AS event_date
+        FROM late_event
+        JOIN dim.shop AS shop ON shop.shop_id = late_event.shop_id
+    ),
+    data_day AS (
+        SELECT order_date AS calendar_date FROM order_day
+        UNION
+        SELECT stat_time_day FROM stg.ad_report_daily
+        UNION
+        SELECT stat_time_day FROM stg.gmv_max_product_daily
+        UNION
+        SELECT stat_time_day FROM stg.gmv_max_campaign_daily
+    ),
+    requested_day AS (
+        SELECT calendar_date FROM data_day
+        WHERE p_from IS NULL OR calendar_date BETWEEN p_from AND p_to
+        UNION
+        SELECT d.calendar_date FROM dim.date AS d
+        WHERE p_from IS NOT NULL AND d.calendar_date BETWEEN p_from AND p_to
+        UNION
+        SELECT d.calendar_date FROM fact.sku_daily AS f JOIN dim.date AS d ON d.date_key = f.date_key
+        WHERE p_from IS NULL
+    ),
+    restated_day AS (
+        SELECT order_day.order_date AS calendar_date
+        FROM late_event_day
+        JOIN order_day ON order_day.shop_id = late_event_day.shop_id AND order_day.order_id = late_event_day.order_id
+        WHERE p_from IS NOT NULL AND late_event_day.event_date BETWEEN p_from AND p_to
+    )
+    SELECT d.date_key
+    FROM dim.date AS d
+    WHERE d.calendar_date IN (SELECT calendar_date FROM requested_day UNION SELECT calendar_date FROM restated_day);
+
+    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+END;
+$$;

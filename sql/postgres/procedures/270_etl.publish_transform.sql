@@ -1,0 +1,46 @@
+-- The publish step: checks, then replaces the recomputed days (and review periods) of every
+-- fact in one transaction. Until it commits, readers see the previous facts whole.
+CREATE OR REPLACE PROCEDURE etl.publish_transform(p_run_id bigint, INOUT p_rows_written bigint DEFAULT 0)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rows bigint;
+BEGIN
+    CALL etl.check_invariants(p_run_id, v_rows);
+
+    DELETE FROM fact.order_line WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.ad_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.sku_ad_spend WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.gmv_max_tieout WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.sku_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.settlement_check WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    -- Review periods that were recomputed, and a previous "latest day" period that is no longer latest.
+    DELETE FROM fact.sku_period
+    WHERE period_end_date_key IN (SELECT period_end_date_key FROM etl.work_sku_period)
+       OR (period_end_date_key NOT IN (SELECT date_key FROM dim.date WHERE day_of_week = 7)
+           AND EXISTS (SELECT 1 FROM etl.work_sku_period));
+
+    INSERT INTO fact.order_line (
+        shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key, order_status,
+        is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount, gmv, refund_amount,
+        net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
+        contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
+        view_window_days, allocation_method, etl_run_id)
+    SELECT shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key, order_status,
+           is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount, gmv, refund_amount,
+           net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
+           contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
+           view_window_days, allocation_method, etl_run_id
+    FROM etl.work_order_line;
+    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+
+    INSERT INTO fact.ad_daily SELECT * FROM etl.work_ad_daily;
+    INSERT INTO fact.sku_ad_spend SELECT * FROM etl.work_sku_ad_spend;
+    INSERT INTO fact.gmv_max_tieout SELECT * FROM etl.work_gmv_max_tieout;
+    INSERT INTO fact.sku_daily SELECT * FROM etl.work_sku_daily;
+    INSERT INTO fact.settlement_check SELECT * FROM etl.work_settlement_check;
+    INSERT INTO fact.sku_period SELECT * FROM etl.work_sku_period;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    p_rows_written := p_rows_written + v_rows;
+END;
+$$;

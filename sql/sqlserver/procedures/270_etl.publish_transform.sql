@@ -1,0 +1,63 @@
+-- The publish step: checks, then replaces the recomputed days (and review periods) of every
+-- fact in one transaction. Until it commits, readers see the previous facts whole.
+DROP PROCEDURE IF EXISTS etl.publish_transform;
+GO
+
+CREATE PROCEDURE etl.publish_transform
+    @p_run_id bigint,
+    @p_rows_written bigint = 0 OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @own_transaction bit = CASE WHEN @@TRANCOUNT = 0 THEN 1 ELSE 0 END;
+    DECLARE @v_rows bigint;
+    BEGIN TRY
+        IF @own_transaction = 1 BEGIN TRANSACTION;
+
+        EXEC etl.check_invariants @p_run_id = @p_run_id, @p_rows_written = @v_rows OUTPUT;
+
+        DELETE FROM fact.order_line WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        DELETE FROM fact.ad_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        DELETE FROM fact.sku_ad_spend WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        DELETE FROM fact.gmv_max_tieout WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        DELETE FROM fact.sku_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        DELETE FROM fact.settlement_check WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        -- Review periods that were recomputed, and a previous "latest day" period that is no longer latest.
+        DELETE FROM fact.sku_period
+        WHERE period_end_date_key IN (SELECT period_end_date_key FROM etl.work_sku_period)
+           OR (period_end_date_key NOT IN (SELECT date_key FROM dim.date WHERE day_of_week = 7)
+               AND EXISTS (SELECT 1 FROM etl.work_sku_period));
+
+        INSERT INTO fact.order_line (
+            shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key, order_status,
+            is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount, gmv, refund_amount,
+            net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
+            contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
+            view_window_days, allocation_method, etl_run_id)
+        SELECT shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key, order_status,
+               is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount, gmv, refund_amount,
+               net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
+               contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
+               view_window_days, allocation_method, etl_run_id
+        FROM etl.work_order_line;
+        SET @p_rows_written = @@ROWCOUNT;
+
+        -- The work tables have the facts' columns in the facts' order (0006_work.sql).
+        INSERT INTO fact.ad_daily SELECT * FROM etl.work_ad_daily;
+        INSERT INTO fact.sku_ad_spend SELECT * FROM etl.work_sku_ad_spend;
+        INSERT INTO fact.gmv_max_tieout SELECT * FROM etl.work_gmv_max_tieout;
+        INSERT INTO fact.sku_daily SELECT * FROM etl.work_sku_daily;
+        INSERT INTO fact.settlement_check SELECT * FROM etl.work_settlement_check;
+        INSERT INTO fact.sku_period SELECT * FROM etl.work_sku_period;
+        SET @v_rows = @@ROWCOUNT;
+        SET @p_rows_written = @p_rows_written + @v_rows;
+
+        IF @own_transaction = 1 COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @own_transaction = 1 AND XACT_STATE() <> 0 ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+END;
+GO
