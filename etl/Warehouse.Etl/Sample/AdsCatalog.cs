@@ -3,8 +3,10 @@ namespace Warehouse.Sample;
 /// <summary>
 /// Per shop one advertiser with 4–8 REGULAR campaigns (1–3 ad groups of 1–3 ads each) and one GMV
 /// Max campaign. Every planted SKU is advertised by an ad of its own (ad-level mapping): heroes
-/// with a modest budget, losers with one far above what they earn. Other campaigns map at ad, ad
-/// group or campaign level to one SKU, one product or several SKUs, and one campaign is not mapped.
+/// with a modest budget, losers with one far above what they earn. The mapped campaigns map at ad,
+/// ad group, campaign, ad level in turn, then at random (mostly per ad), to one SKU (mostly), one
+/// product or several SKUs; one campaign is not mapped at all (unallocated spend). If the planted
+/// SKUs need more ads than that (very large catalogues), ad-level campaigns grow.
 /// </summary>
 internal sealed class AdsCatalog
 {
@@ -234,8 +236,12 @@ internal sealed class AdsCatalog
     private static double TouchChance(ShopAds ads)
     {
         double advertised = ads.AdsBySku.Keys.Sum(s => s.Share);
-        double eligible = 0;
-        for (int k = 0; k < UnitsPerOrder.Length; k++) eligible += UnitsPerOrder[k] * (1 - Math.Pow(1 - advertised, k + 1));
+        double eligible = 0, noneAdvertised = 1;
+        for (int k = 0; k < UnitsPerOrder.Length; k++)
+        {
+            noneAdvertised *= 1 - advertised;
+            eligible += UnitsPerOrder[k] * (1 - noneAdvertised);
+        }
         const double newBuyers = 0.8; // touchpoints are only written for first-time buyers
         return eligible <= 0 ? 0 : Math.Clamp(0.25 / (eligible * newBuyers), 0.02, 0.95);
     }

@@ -131,14 +131,21 @@ internal sealed class ShopCatalog
 
         random.Shuffle(others);
         double tail = 0;
-        for (int rank = 0; rank < others.Count; rank++) tail += Math.Pow(rank + 1, -0.75);
+        for (int rank = 0; rank < others.Count; rank++) tail += Zipf(rank + 1);
         for (int rank = 0; rank < others.Count; rank++)
-            others[rank].Share = (1 - heroShare - loserShare) * Math.Pow(rank + 1, -0.75) / tail;
+            others[rank].Share = (1 - heroShare - loserShare) * Zipf(rank + 1) / tail;
 
         var cumulative = new double[shop.Skus.Count];
         double sum = 0;
         for (int i = 0; i < shop.Skus.Count; i++) cumulative[i] = sum += shop.Skus[i].Share;
         shop.CumulativeShare = cumulative;
+    }
+
+    /// <summary>rank^-0.75, with square roots only: IEEE-exact on every platform, unlike Math.Pow.</summary>
+    private static double Zipf(int rank)
+    {
+        double cube = (double)rank * rank * rank;
+        return 1.0 / Math.Sqrt(Math.Sqrt(cube));
     }
 
     /// <summary>Stock on hand at the end date, as days of cover: heroes short (restock), losers overstocked.</summary>

@@ -6,7 +6,7 @@ internal sealed record TableSpec(string Name, IReadOnlyList<string> Columns)
     public string FileName => Name + ".csv";
 }
 
-/// <summary>The file contract with the loader: sql/postgres/0003_staging.sql minus etl_run_id.</summary>
+/// <summary>The file contract with the loader: sql/postgres/migrations/0003_staging.sql minus etl_run_id.</summary>
 internal static class StagingTables
 {
     public static readonly TableSpec Shop = new("shop", ["shop_id", "shop_name", "region", "currency", "time_zone"]);

@@ -7,7 +7,7 @@ internal sealed record DdlColumn(string Name, string Type, bool NotNull);
 
 internal sealed record DdlTable(string Name, IReadOnlyList<DdlColumn> Columns, IReadOnlyList<string> PrimaryKey);
 
-/// <summary>The staging tables as sql/postgres/0003_staging.sql declares them (read from the ETL assembly's embedded scripts).</summary>
+/// <summary>The staging tables as sql/postgres/migrations/0003_staging.sql declares them (read from the ETL assembly's embedded scripts).</summary>
 internal static partial class StagingDdl
 {
     private static readonly Lazy<IReadOnlyDictionary<string, DdlTable>> Parsed = new(Parse);
@@ -16,8 +16,8 @@ internal static partial class StagingDdl
 
     private static IReadOnlyDictionary<string, DdlTable> Parse()
     {
-        using var stream = typeof(SampleGenerator).Assembly.GetManifestResourceStream("sql/postgres/0003_staging.sql")
-            ?? throw new InvalidOperationException("The ETL assembly does not embed sql/postgres/0003_staging.sql.");
+        using var stream = typeof(SampleGenerator).Assembly.GetManifestResourceStream("sql/postgres/migrations/0003_staging.sql")
+            ?? throw new InvalidOperationException("The ETL assembly does not embed sql/postgres/migrations/0003_staging.sql.");
         using var reader = new StreamReader(stream);
         string sql = reader.ReadToEnd();
 
