@@ -3,11 +3,8 @@ using Serilog;
 using Warehouse.Cli;
 using Warehouse.Database;
 
-Log.Logger = new LoggerConfiguration()
-    .MinimumLevel.Information()
-    .Enrich.FromLogContext()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning)
-    .CreateLogger();
+// Console (human), rolling compact-JSON file (.warehouse/logs), optional Seq; secrets masked in every sink.
+Log.Logger = Warehouse.Logging.WarehouseLogging.CreateLogger(WarehouseSettings.LoadConfiguration());
 
 var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution profit and ROI per SKU")
 {
@@ -16,18 +13,32 @@ var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution 
     MigrateCommand.Create(),
     SampleCommand.Create(),
     LoadCommand.Create(),
+    ExtractCommand.Create(),
+    SandboxCommand.Create(),
+    ImportCommand.Create(),
     TransformCommand.Create(),
     ReportCommand.Create(),
+    ServeCommand.Create(),
+    RunCommand.Create(),
+    StatusCommand.Create(),
+    ExportCommand.Create(),
 };
 
 try
 {
     var parse = root.Parse(args);
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // serve and run stop cleanly on Ctrl+C/SIGTERM themselves (the step in flight finishes or rolls back):
+    // no 2-second forced exit from System.CommandLine for them.
+    var stopsCleanly = parse.CommandResult.Command.Name is "serve" or "run";
+    return await parse.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = stopsCleanly ? null : new InvocationConfiguration().ProcessTerminationTimeout,
+    });
 }
 catch (WarehouseException error)
 {
-    Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine($"error: {Warehouse.Logging.SecretValues.Mask(error.Message)}");
     return 1;
 }
 catch (System.Data.Common.DbException error)

@@ -1,15 +1,19 @@
 namespace Warehouse.Reports;
 
-/// <summary>One SKU's figures over the report's days, summed from rpt.sku_daily.</summary>
+/// <summary>One SKU's figures over the report's days, summed from rpt.sku_daily, with its tier from rpt.sku_profit.</summary>
 public sealed record SkuProfitLine
 {
     public int ProductKey { get; init; }
+    public string ShopId { get; init; } = "";
     public string ShopName { get; init; } = "";
     public string SkuId { get; init; } = "";
     public string? SellerSku { get; init; }
     public string ProductName { get; init; } = "";
     public int Orders { get; init; }
     public int Units { get; init; }
+    public decimal ListAmount { get; init; }
+    public decimal SellerDiscount { get; init; }
+    public decimal PlatformDiscount { get; init; }
     public decimal Gmv { get; init; }
     public decimal RefundAmount { get; init; }
     public decimal NetRevenue { get; init; }
@@ -23,4 +27,8 @@ public sealed record SkuProfitLine
     public decimal AdSpend { get; init; }
     public decimal ContributionAfterAds { get; init; }
     public decimal AttributedGmv { get; init; }
+    public int AttributedOrders { get; init; }
+    public decimal EstimatedFeeRevenue { get; init; }
+    public decimal SettledNetRevenue { get; init; }
+    public string? Tier { get; init; }
 }

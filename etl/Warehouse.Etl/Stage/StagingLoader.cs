@@ -1,12 +1,8 @@
-using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Dapper;
-using Microsoft.Data.SqlClient;
-using Npgsql;
-using NpgsqlTypes;
 using Warehouse.Database;
 
 namespace Warehouse.Stage;
@@ -20,7 +16,7 @@ namespace Warehouse.Stage;
 /// </summary>
 public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
-    private const int SqlServerBatchRows = 50_000;
+    private readonly StagingWriter writer = new(database.Engine);
 
     public sealed record FileResult(string File, string Table, long RowsRead, long RowsWritten, long RowsRejected);
 
@@ -67,10 +63,10 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             }
 
             var fileColumns = MapHeader(table, csv.HeaderRecord, file);
-            var temp = await CreateLoadTableAsync(connection, transaction, table, cancellationToken);
+            var temp = await writer.CreateLoadTableAsync(connection, transaction, table, cancellationToken);
             var rows = ParseRows(csv, table, fileColumns, file, runId, rejects, () => rowsRead++);
-            var loadColumns = fileColumns.Select(c => c.Column).Append(RunIdColumn).Append(LoadRowColumn).ToList();
-            await BulkCopyAsync(connection, transaction, temp, loadColumns, rows, cancellationToken);
+            var loadColumns = fileColumns.Select(c => c.Column).Append(StagingWriter.RunIdColumn).Append(StagingWriter.LoadRowColumn).ToList();
+            await writer.CopyAsync(connection, transaction, temp, loadColumns, rows, cancellationToken);
 
             var rejectRate = rowsRead == 0 ? 0 : (decimal)rejects.Count / rowsRead;
             if (rejectRate > maxRejectRate)
@@ -82,16 +78,13 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
                     $"{file}: {rejects.Count} of {rowsRead} rows rejected ({rejectRate:P1} > {maxRejectRate:P1}), nothing loaded from this file; first: line {first.RowNumber}, field {first.FieldName}: {first.Reason}");
             }
 
-            rowsWritten = await UpsertAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
+            rowsWritten = await writer.UpsertAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         await SaveRejectsAsync(connection, runId, rejects);
         return new FileResult(file, table.Name, rowsRead, rowsWritten, rejects.Count);
     }
-
-    private static readonly StagingColumn RunIdColumn = new(StagingTable.RunIdColumn, ColumnKind.BigInteger, false, false, null);
-    private static readonly StagingColumn LoadRowColumn = new("load_row_number", ColumnKind.BigInteger, false, false, null);
 
     private sealed record FileColumn(int Index, StagingColumn Column);
 
@@ -158,102 +151,6 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
 
     private static string Shorten(string? text, int length = 200) => text is null ? "" : text.Length <= length ? text.TrimEnd('\r', '\n') : text[..length];
 
-    private async Task<string> CreateLoadTableAsync(DbConnection connection, DbTransaction transaction, StagingTable table, CancellationToken cancellationToken)
-    {
-        if (database.Engine == Engine.Postgres)
-        {
-            var temp = $"load_{table.Name}";
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"CREATE TEMP TABLE {temp} (LIKE stg.{table.Name}) ON COMMIT DROP; ALTER TABLE {temp} ADD COLUMN load_row_number bigint;",
-                transaction: transaction, cancellationToken: cancellationToken));
-            return temp;
-        }
-
-        var sqlTemp = $"#load_{table.Name}";
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"SELECT TOP 0 * INTO {sqlTemp} FROM stg.{table.Name}; ALTER TABLE {sqlTemp} ADD load_row_number bigint;",
-            transaction: transaction, cancellationToken: cancellationToken));
-        return sqlTemp;
-    }
-
-    private async Task BulkCopyAsync(DbConnection connection, DbTransaction transaction, string temp, List<StagingColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (connection is NpgsqlConnection npgsql)
-        {
-            var columnList = string.Join(", ", columns.Select(c => c.Name));
-            await using var importer = await npgsql.BeginBinaryImportAsync($"COPY {temp} ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            var types = columns.Select(c => NpgsqlTypeOf(c.Kind)).ToArray();
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is null)
-                    {
-                        await importer.WriteNullAsync(cancellationToken);
-                    }
-                    else
-                    {
-                        await importer.WriteAsync(row[i], types[i], cancellationToken);
-                    }
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-            return;
-        }
-
-        var sql = (SqlConnection)connection;
-        using var bulk = new SqlBulkCopy(sql, SqlBulkCopyOptions.TableLock, (SqlTransaction)transaction) { DestinationTableName = temp, BulkCopyTimeout = 0 };
-        var batch = new DataTable();
-        foreach (var column in columns)
-        {
-            bulk.ColumnMappings.Add(column.Name, column.Name);
-            batch.Columns.Add(column.Name, ClrTypeOf(column.Kind));
-        }
-
-        foreach (var row in rows)
-        {
-            batch.Rows.Add(row.Select(v => v is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : v ?? DBNull.Value).ToArray());
-            if (batch.Rows.Count >= SqlServerBatchRows)
-            {
-                await bulk.WriteToServerAsync(batch, cancellationToken);
-                batch.Clear();
-            }
-        }
-
-        await bulk.WriteToServerAsync(batch, cancellationToken);
-    }
-
-    /// <summary>
-    /// Last row wins within the file; rows already in staging with the same content stay untouched;
-    /// changed rows are replaced; new rows are inserted.
-    /// </summary>
-    private async Task<long> UpsertAsync(DbConnection connection, DbTransaction transaction, StagingTable table, string temp, List<string> fileColumns, long runId, CancellationToken cancellationToken)
-    {
-        var keys = table.KeyColumns.Select(c => c.Name).ToList();
-        var keyMatch = (string left, string right) => string.Join(" AND ", keys.Select(k => $"{left}.{k} = {right}.{k}"));
-        var columnsOf = (string alias) => string.Join(", ", fileColumns.Select(c => $"{alias}.{c}"));
-        var isPostgres = database.Engine == Engine.Postgres;
-
-        var dedupe = $"DELETE FROM {temp} WHERE EXISTS (SELECT 1 FROM {temp} AS later WHERE {keyMatch("later", temp)} AND later.load_row_number > {temp}.load_row_number);";
-        var changed = $"EXISTS (SELECT 1 FROM {temp} AS incoming WHERE {keyMatch("incoming", "existing")} AND EXISTS (SELECT {columnsOf("incoming")} EXCEPT SELECT {columnsOf("existing")}))";
-        var deleteChanged = isPostgres
-            ? $"DELETE FROM stg.{table.Name} AS existing WHERE {changed};"
-            : $"DELETE existing FROM stg.{table.Name} AS existing WHERE {changed};";
-        var insertNew = $"""
-            INSERT INTO stg.{table.Name} ({string.Join(", ", fileColumns)}, {StagingTable.RunIdColumn})
-            SELECT {columnsOf("incoming")}, @runId FROM {temp} AS incoming
-            WHERE NOT EXISTS (SELECT 1 FROM stg.{table.Name} AS existing WHERE {keyMatch("existing", "incoming")});
-            """;
-
-        var index = $"CREATE INDEX ix_{temp.TrimStart('#')}_key ON {temp} ({string.Join(", ", keys)}, load_row_number);";
-        await connection.ExecuteAsync(new CommandDefinition(index + (isPostgres ? $" ANALYZE {temp};" : ""), transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(dedupe, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(deleteChanged, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        return await connection.ExecuteAsync(new CommandDefinition(insertNew, new { runId }, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-    }
-
     public static async Task SaveRejectsAsync(DbConnection connection, long runId, IReadOnlyCollection<Reject> rejects)
     {
         if (rejects.Count == 0)
@@ -268,24 +165,4 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             """,
             rejects.Select(r => new { runId, r.Source, r.FileOrPage, r.RowNumber, r.FieldName, r.Reason, r.RawText, at = DateTimeOffset.UtcNow }));
     }
-
-    private static NpgsqlDbType NpgsqlTypeOf(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Integer => NpgsqlDbType.Integer,
-        ColumnKind.BigInteger => NpgsqlDbType.Bigint,
-        ColumnKind.Decimal => NpgsqlDbType.Numeric,
-        ColumnKind.Date => NpgsqlDbType.Date,
-        ColumnKind.Boolean => NpgsqlDbType.Boolean,
-        _ => NpgsqlDbType.Varchar,
-    };
-
-    private static Type ClrTypeOf(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Integer => typeof(int),
-        ColumnKind.BigInteger => typeof(long),
-        ColumnKind.Decimal => typeof(decimal),
-        ColumnKind.Date => typeof(DateTime),
-        ColumnKind.Boolean => typeof(bool),
-        _ => typeof(string),
-    };
 }

@@ -39,6 +39,7 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         }),
         new("etl.allocate_ad_spend", (o, run) => new() { ["p_run_id"] = run, ["p_allocation_method"] = o.AllocationMethod }),
         new("etl.compute_sku_daily", (_, run) => new() { ["p_run_id"] = run }),
+        new("etl.compute_attribution_sensitivity", (o, run) => new() { ["p_run_id"] = run, ["p_view_window_days"] = o.ViewWindowDays }),
         new("etl.compute_sku_period", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.publish_transform", (_, run) => new() { ["p_run_id"] = run }),
     ];

@@ -8,7 +8,7 @@ AS $$
 BEGIN
     TRUNCATE etl.work_affected_date, etl.work_order_line, etl.work_split, etl.work_ad_daily,
              etl.work_sku_ad_spend, etl.work_gmv_max_tieout, etl.work_sku_daily, etl.work_sku_period,
-             etl.work_settlement_check;
+             etl.work_settlement_check, etl.work_sku_attribution_sensitivity;
 
     INSERT INTO etl.work_affected_date (date_key)
     WITH order_day AS (

@@ -77,6 +77,8 @@ BEGIN
            NULL, p_click_window_days, p_view_window_days, p_allocation_method, p_run_id
     FROM source_line;
     GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+    -- Fresh work tables have no statistics; without them the planner loops.
+    ANALYZE etl.work_order_line;
 
     -- Order-level seller vouchers: what the order's seller discount holds beyond its lines' own.
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
@@ -141,6 +143,7 @@ BEGIN
     CALL etl.split_by_largest_remainder('settled_affiliate');
     CALL etl.split_by_largest_remainder('settled_shipping');
     CALL etl.split_by_largest_remainder('settled_amount');
+    ANALYZE etl.work_split;
 
     UPDATE etl.work_order_line AS line
     SET platform_fee = settled_part.platform_fee,
@@ -233,10 +236,13 @@ BEGIN
 
     UPDATE etl.work_order_line AS line
     SET other_variable_cost = CASE WHEN line.paid_time IS NULL THEN 0 ELSE rate.packaging_cost_per_unit * line.quantity END
-                              + COALESCE((SELECT split.part_amount FROM etl.work_split AS split
-                                          WHERE split.split_name = 'order_fee' AND split.part_id = line.line_number), 0)
     FROM line_rate AS rate
     WHERE rate.line_number = line.line_number;
+
+    UPDATE etl.work_order_line AS line
+    SET other_variable_cost = line.other_variable_cost + split.part_amount
+    FROM etl.work_split AS split
+    WHERE split.split_name = 'order_fee' AND split.part_id = line.line_number;
 
     UPDATE etl.work_order_line
     SET contribution_before_ads = net_revenue - platform_fee - transaction_fee - affiliate_commission

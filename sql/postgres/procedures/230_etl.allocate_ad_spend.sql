@@ -64,6 +64,7 @@ BEGIN
      AND reported.date_key = tieout.date_key;
 
     -- Each SKU's sales per day: the weights of every split below.
+    ANALYZE etl.work_order_line;
     CREATE TEMP TABLE sku_day_sales ON COMMIT DROP AS
     SELECT date_key, product_key, campaign_key, traffic_source_key,
            SUM(gmv) AS gmv, SUM(quantity) AS units, SUM(gmv - cogs) AS margin

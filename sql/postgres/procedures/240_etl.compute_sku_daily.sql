@@ -5,6 +5,7 @@ CREATE OR REPLACE PROCEDURE etl.compute_sku_daily(p_run_id bigint, INOUT p_rows_
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    ANALYZE etl.work_sku_ad_spend;
     INSERT INTO etl.work_sku_daily (
         date_key, shop_key, product_key, traffic_source_key, orders, units, list_amount, seller_discount,
         platform_discount, gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission,
@@ -59,6 +60,7 @@ BEGIN
            p_run_id
     FROM sku_day;
     GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+    ANALYZE etl.work_sku_daily;
 
     INSERT INTO etl.work_settlement_check (shop_key, order_id, date_key, tiktok_settlement_amount, computed_settlement_amount,
                                            difference, is_flagged, etl_run_id)

@@ -14,6 +14,7 @@ BEGIN
     DELETE FROM fact.gmv_max_tieout WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
     DELETE FROM fact.sku_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
     DELETE FROM fact.settlement_check WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    DELETE FROM fact.sku_attribution_sensitivity WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
     -- Review periods that were recomputed, and a previous "latest day" period that is no longer latest.
     DELETE FROM fact.sku_period
     WHERE period_end_date_key IN (SELECT period_end_date_key FROM etl.work_sku_period)
@@ -39,6 +40,7 @@ BEGIN
     INSERT INTO fact.gmv_max_tieout SELECT * FROM etl.work_gmv_max_tieout;
     INSERT INTO fact.sku_daily SELECT * FROM etl.work_sku_daily;
     INSERT INTO fact.settlement_check SELECT * FROM etl.work_settlement_check;
+    INSERT INTO fact.sku_attribution_sensitivity SELECT * FROM etl.work_sku_attribution_sensitivity;
     INSERT INTO fact.sku_period SELECT * FROM etl.work_sku_period;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     p_rows_written := p_rows_written + v_rows;

@@ -5,7 +5,7 @@ DROP PROCEDURE IF EXISTS etl.split_by_largest_remainder;
 GO
 
 CREATE PROCEDURE etl.split_by_largest_remainder
-    @p_split_name nvarchar(40)
+    @p_split_name nvarchar(100)
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -23,15 +23,22 @@ BEGIN
             FROM etl.work_split
             WHERE split_name = @p_split_name
         ),
+        -- A decimal(38,x) product or quotient can keep as few as 6 decimals in SQL Server. So the
+        -- share is the weight's ratio (16 decimals) times the whole, in types narrow enough to keep
+        -- 18 decimals, then rounded to 10 so that equal shares tie (and part_id decides) exactly as
+        -- they do mathematically.
         exact_shares AS (
             SELECT whole_id, part_id, whole_amount, whole_sign,
-                   ABS(whole_amount) * effective_weight / SUM(effective_weight) OVER (PARTITION BY whole_id) AS exact_share
+                   ROUND(CAST(ABS(whole_amount)
+                              * CAST(CAST(effective_weight AS decimal(22,10))
+                                     / CAST(SUM(effective_weight) OVER (PARTITION BY whole_id) AS decimal(22,10)) AS decimal(20,16))
+                              AS decimal(33,18)), 10) AS exact_share
             FROM parts
         ),
         floored AS (
             SELECT whole_id, part_id, whole_amount, whole_sign,
-                   FLOOR(exact_share * 100) / 100 AS floor_share,
-                   exact_share - FLOOR(exact_share * 100) / 100 AS remainder
+                   CAST(FLOOR(exact_share * 100) / 100 AS decimal(19,2)) AS floor_share,
+                   exact_share - CAST(FLOOR(exact_share * 100) / 100 AS decimal(19,2)) AS remainder
             FROM exact_shares
         ),
         ranked AS (

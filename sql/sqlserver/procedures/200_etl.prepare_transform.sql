@@ -40,6 +40,7 @@ BEGIN
         TRUNCATE TABLE etl.work_sku_daily;
         TRUNCATE TABLE etl.work_sku_period;
         TRUNCATE TABLE etl.work_settlement_check;
+        TRUNCATE TABLE etl.work_sku_attribution_sensitivity;
 
         WITH order_day AS (
             SELECT o.shop_id, o.order_id,

@@ -6,7 +6,7 @@ GO
 
 CREATE PROCEDURE etl.compute_order_line
     @p_run_id bigint,
-    @p_allocation_method nvarchar(10),
+    @p_allocation_method nvarchar(100),
     @p_click_window_days int,
     @p_view_window_days int,
     @p_rows_written bigint = 0 OUTPUT
@@ -115,6 +115,8 @@ BEGIN
                NULL, @p_click_window_days, @p_view_window_days, @p_allocation_method, @p_run_id
         FROM source_line;
         SET @p_rows_written = @@ROWCOUNT;
+        -- Fresh work tables have no statistics; without them the planner loops.
+        UPDATE STATISTICS etl.work_order_line;
 
         -- Order-level seller vouchers: what the order's seller discount holds beyond its lines' own.
         WITH order_voucher AS (
@@ -179,6 +181,7 @@ BEGIN
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_affiliate';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_shipping';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_amount';
+        UPDATE STATISTICS etl.work_split;
 
         UPDATE line
         SET platform_fee = settled_part.platform_fee,
@@ -278,10 +281,13 @@ BEGIN
 
         UPDATE line
         SET other_variable_cost = CASE WHEN line.paid_time IS NULL THEN 0 ELSE rate.packaging_cost_per_unit * line.quantity END
-                                  + COALESCE((SELECT split.part_amount FROM etl.work_split AS split
-                                              WHERE split.split_name = N'order_fee' AND split.part_id = line.line_number), 0)
         FROM etl.work_order_line AS line
         JOIN #line_rate AS rate ON rate.line_number = line.line_number;
+
+        UPDATE line
+        SET other_variable_cost = line.other_variable_cost + split.part_amount
+        FROM etl.work_order_line AS line
+        JOIN etl.work_split AS split ON split.split_name = N'order_fee' AND split.part_id = line.line_number;
 
         UPDATE etl.work_order_line
         SET contribution_before_ads = net_revenue - platform_fee - transaction_fee - affiliate_commission

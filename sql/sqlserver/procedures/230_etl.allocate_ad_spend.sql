@@ -10,7 +10,7 @@ GO
 
 CREATE PROCEDURE etl.allocate_ad_spend
     @p_run_id bigint,
-    @p_allocation_method nvarchar(10),
+    @p_allocation_method nvarchar(100),
     @p_rows_written bigint = 0 OUTPUT
 AS
 BEGIN
@@ -75,6 +75,7 @@ BEGIN
          AND reported.date_key = tieout.date_key;
 
         -- Each SKU's sales per day: the weights of every split below.
+        UPDATE STATISTICS etl.work_order_line;
         SELECT date_key, product_key, campaign_key, traffic_source_key,
                SUM(gmv) AS gmv, SUM(quantity) AS units, SUM(gmv - cogs) AS margin
         INTO #sku_day_sales

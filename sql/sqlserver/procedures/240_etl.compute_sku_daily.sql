@@ -17,6 +17,7 @@ BEGIN
 
         DECLARE @v_settlement_tolerance decimal(19,6) = etl.setting_number(N'settlement_tolerance');
 
+        UPDATE STATISTICS etl.work_sku_ad_spend;
         WITH line_total AS (
             SELECT date_key, shop_key, product_key, traffic_source_key,
                    COUNT(DISTINCT CASE WHEN is_revenue = 1 THEN order_id END) AS orders,
@@ -71,6 +72,7 @@ BEGIN
                @p_run_id
         FROM sku_day;
         SET @p_rows_written = @@ROWCOUNT;
+        UPDATE STATISTICS etl.work_sku_daily;
 
         INSERT INTO etl.work_settlement_check (shop_key, order_id, date_key, tiktok_settlement_amount, computed_settlement_amount,
                                                difference, is_flagged, etl_run_id)

@@ -85,13 +85,15 @@ BEGIN
             ) AS setting ON setting.shop_id = product.shop_id AND setting.recency = 1
         ),
         tiered AS (
+            -- A decimal(9,6) share times a decimal(19,4) amount is exact, as on PostgreSQL.
             SELECT ratios.*,
                    CASE WHEN ad_spend = 0 THEN N'organic'
                         WHEN orders < @v_hero_min_orders AND ad_spend <= @v_test_budget THEN N'testing'
                         WHEN contribution_after_ads < 0 THEN N'loser'
                         WHEN contribution_after_ads > 0 AND contribution_margin >= @v_hero_min_margin
                              AND roi >= @v_hero_min_roi AND orders >= @v_hero_min_orders THEN N'hero'
-                        WHEN contribution_after_ads >= 0 AND contribution_after_ads <= @v_marginal_max_share * net_revenue THEN N'marginal'
+                        WHEN contribution_after_ads >= 0
+                             AND contribution_after_ads <= CAST(@v_marginal_max_share AS decimal(9,6)) * CAST(net_revenue AS decimal(19,4)) THEN N'marginal'
                         ELSE N'winner' END AS tier,
                    CASE WHEN avg_daily_units > 0 THEN CAST(on_hand_units / avg_daily_units AS decimal(19,1)) END AS days_of_cover
             FROM ratios

@@ -17,6 +17,7 @@ public sealed class TransformPipelineTests(WarehouseFixture fixture) : IClassFix
         "fact.sku_period|period_end_date_key, shop_key, product_key",
         "fact.settlement_check|shop_key, order_id",
         "fact.gmv_max_tieout|date_key, campaign_key",
+        "fact.sku_attribution_sensitivity|date_key, shop_key, product_key, click_window_days",
     ];
 
     [Theory]

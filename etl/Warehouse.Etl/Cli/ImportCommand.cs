@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Serilog;
+using Warehouse.Control;
+using Warehouse.Database;
+using Warehouse.Import;
+
+namespace Warehouse.Cli;
+
+/// <summary>`warehouse import PATH...`: Seller Center and Ads Manager exports and the seller's own files into staging.</summary>
+public static class ImportCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "CSV or XLSX files", Arity = ArgumentArity.OneOrMore };
+        var kind = new Option<string?>("--kind") { Description = $"File kind (else detected from the header): {string.Join(", ", FileImporter.Kinds().Select(k => k.Name))}" };
+        var shop = new Option<string?>("--shop") { Description = "The shop the files belong to (its currency, time zone and catalogue come from stg.shop and stg.product_sku)" };
+        var advertiser = new Option<string?>("--advertiser") { Description = "The advertiser of Ads Manager / GMV Max exports" };
+        var dateFormat = new Option<string?>("--date-format") { Description = "The shop's Seller Center time format, e.g. \"MM/dd/yyyy hh:mm:ss tt\" (US) or \"dd/MM/yyyy HH:mm:ss\"" };
+        var maxRejectRate = new Option<decimal>("--max-reject-rate") { Description = "Largest share of bad rows a file may have and still load its good rows", DefaultValueFactory = _ => 0.01m };
+        var command = new Command("import", "Import Seller Center / Ads Manager exports and the seller's own cost, map, touchpoint and setting files")
+        {
+            paths, kind, shop, advertiser, dateFormat, maxRejectRate,
+        };
+        command.SetAction(async parse =>
+        {
+            var context = new CliContext();
+            var options = new ImportOptions(parse.GetValue(kind), parse.GetValue(shop), parse.GetValue(advertiser), parse.GetValue(dateFormat));
+            var files = parse.GetValue(paths)!;
+            await context.RunAsync("import", string.Join(' ', parse.Tokens.Select(t => t.Value)), async (connection, runId) =>
+            {
+                var importer = new FileImporter(context.Database, parse.GetValue(maxRejectRate));
+                var failures = new List<string>();
+                foreach (var file in files)
+                {
+                    try
+                    {
+                        await new RunLog(context.Database).StepAsync(connection, runId, "import " + file, async () =>
+                        {
+                            var result = await importer.ImportAsync(file, runId, options);
+                            Console.WriteLine($"{file}: {result.Kind}, {result.RowsRead:N0} rows read, {result.RowsWritten:N0} written, {result.Rejects.Count:N0} rejected");
+                            foreach (var reject in result.Rejects.Take(20))
+                            {
+                                Console.WriteLine($"  row {reject.RowNumber}, column {reject.FieldName}: {reject.Reason}");
+                            }
+
+                            return new StepResult(result.RowsRead, result.RowsWritten, result.Rejects.Count);
+                        });
+                    }
+                    catch (WarehouseException error)
+                    {
+                        Log.Warning("{Error}", error.Message);
+                        Console.Error.WriteLine($"error: {error.Message}");
+                        failures.Add(error.Message);
+                    }
+                }
+
+                if (failures.Count > 0)
+                {
+                    throw new WarehouseException($"{failures.Count} of {files.Length} file(s) not loaded (see above)");
+                }
+
+                return files.Length;
+            });
+        });
+        return command;
+    }
+}

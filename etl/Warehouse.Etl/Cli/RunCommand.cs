@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Serilog;
+using Warehouse.Database;
+using Warehouse.Logging;
+using Warehouse.Schedule;
+
+namespace Warehouse.Cli;
+
+/// <summary>
+/// `warehouse run`: what the scheduler does, once: extract, transform, the weekly workbook. Takes the
+/// same database locks as the scheduled jobs, so it never overlaps them or another `warehouse run`.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string?>("--source") { Description = "Extract source: folder, sandbox or tiktok (default: the configured sources)" };
+        var folder = new Option<string?>("--folder") { Description = "Folder of staging CSV files, for --source folder" };
+        var sandboxUrl = new Option<string?>("--sandbox-url") { Description = "Base URL of the TikTok sandbox, for --source sandbox" };
+        var week = new Option<string?>("--week") { Description = "ISO week of the workbook, e.g. 2026-W47 (default: Warehouse:Schedule:Report:Period)" };
+        var command = new Command("run", "Run extract, transform and the weekly workbook once, as the scheduler does") { source, folder, sandboxUrl, week };
+        command.SetAction(async (parse, _) =>
+        {
+            var configuration = WarehouseSettings.LoadConfiguration();
+            var options = ScheduleOptions.From(configuration);
+            var sources = parse.GetValue(source) is { } name
+                ? [new ExtractSourceOptions { Source = name, Folder = parse.GetValue(folder) ?? options.Extract.Folder, SandboxUrl = parse.GetValue(sandboxUrl) ?? options.Extract.SandboxUrl }]
+                : options.Extract.AllSources().Select(s => new ExtractSourceOptions
+                {
+                    Source = s.Source, Shop = s.Shop, Folder = parse.GetValue(folder) ?? s.Folder, SandboxUrl = parse.GetValue(sandboxUrl) ?? s.SandboxUrl,
+                }).ToList();
+            foreach (var entry in sources)
+            {
+                entry.Validate();
+            }
+
+            var steps = sources.Select(s => ExtractSteps.Create(s)).ToList(); // a missing folder fails here, before anything runs
+            var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
+            SecretValues.AddFromConnectionString(database.ConnectionString);
+            Migrator.Migrate(database);
+            var work = new WarehouseWork(database, options);
+
+            using var stop = new StopSignal();
+            var locks = new List<WarehouseLock>();
+            try
+            {
+                foreach (var job in sources.Select(s => s.JobName).Append(WarehouseJobs.Transform.Name).Append(WarehouseJobs.Report.Name))
+                {
+                    var held = await WarehouseLock.TryAcquireAsync(database, WarehouseJobs.LockName(job), WarehouseJobs.Holder("run"), stop.Token);
+                    if (held is null)
+                    {
+                        var holder = await WarehouseLock.HolderAsync(database, WarehouseJobs.LockName(job));
+                        throw new WarehouseException(
+                            $"{job} is already running ({holder ?? "in another process"}); this `warehouse run` did nothing. Wait for it to finish (`warehouse status`) and try again.");
+                    }
+
+                    locks.Add(held);
+                }
+
+                var names = sources.Select(s => s.JobName).Append("transform").Append("report").ToList();
+                await ConsoleProgress.RunAsync(names, async progress =>
+                {
+                    for (var i = 0; i < sources.Count; i++)
+                    {
+                        await work.ExtractAsync(steps[i], sources[i].JobName, sources[i].Shop, "cli", new Renamed(progress, "extract", sources[i].JobName), stop.Token);
+                    }
+
+                    await work.TransformAsync("cli", progress, stop.Token);
+                    var report = await work.ReportAsync("cli", parse.GetValue(week), progress, stop.Token);
+                    Console.WriteLine($"workbook: {report.Summary}");
+                    return 0;
+                });
+                return 0;
+            }
+            catch (StoppedException stopped)
+            {
+                Console.Error.WriteLine($"stopped: {stopped.Message}");
+                return stop.ExitCode;
+            }
+            catch (Exception error) when (error is not (WarehouseException or System.Data.Common.DbException))
+            {
+                // Recorded in etl.run and, with its stack trace, in the log file: one line here.
+                Console.Error.WriteLine($"error: {SecretValues.Mask(error.Message)}");
+                return 1;
+            }
+            finally
+            {
+                foreach (var held in locks)
+                {
+                    await held.DisposeAsync();
+                }
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Shows an extract step under its job's name (extract-folder, extract-tiktok-...).</summary>
+    private sealed class Renamed(IStepProgress inner, string from, string to) : IStepProgress
+    {
+        public void Start(string step, double? total = null) => inner.Start(step == from ? to : step, total);
+
+        public void Advance(string step, double units, string? detail = null) => inner.Advance(step == from ? to : step, units, detail);
+
+        public void Complete(string step, string summary) => inner.Complete(step == from ? to : step, summary);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Warehouse.Import;
+
+/// <summary>The options of `warehouse import`: the kind (else detected), the shop and advertiser, the shop's export date format.</summary>
+public sealed record ImportOptions(string? Kind = null, string? ShopId = null, string? AdvertiserId = null, string? DateFormat = null, string? Currency = null);

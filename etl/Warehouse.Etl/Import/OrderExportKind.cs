@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace Warehouse.Import;
+
+/// <summary>
+/// The Seller Center order export: one row per SKU line with a quantity, TikTok's own headers, extra
+/// columns ignored. Times are local shop time in the shop's declared format. Order-level amounts
+/// repeat on every line of the order and are taken once; line amounts add up. A line's id is its SKU id
+/// (the export has no line id); its product id comes from the shop's catalogue in staging.
+/// </summary>
+public sealed class OrderExportKind : ImportKind
+{
+    private readonly Dictionary<string, (long RowNumber, Dictionary<string, string?> Order, decimal SubTotal, decimal Before, decimal Seller, decimal Platform)> orders = new(StringComparer.Ordinal);
+
+    public override string Name => "order-export";
+
+    public override IReadOnlyList<string[]> RequiredColumns =>
+        [["Order ID"], ["Order Status"], ["SKU ID"], ["Quantity"], ["SKU Unit Original Price"], ["SKU Subtotal After Discount"], ["Order Amount"], ["Created Time"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        if (context.DateFormat is null || context.TimeZone is null)
+        {
+            throw new ImportRowException("Created Time", "the shop's export date format and time zone are not set (--date-format, and the shop in stg.shop)");
+        }
+
+        var shopId = Shop(row, context);
+        var orderId = row.Required("Order ID");
+        var skuId = row.Required("SKU ID");
+        var quantity = int.Parse(row.Count("Quantity") ?? throw new ImportRowException("Quantity", "a value is required"), CultureInfo.InvariantCulture);
+        if (quantity <= 0)
+        {
+            throw new ImportRowException("Quantity", $"{quantity} is not a positive quantity");
+        }
+
+        var productId = context.ProductBySku.TryGetValue(skuId, out var product) ? product
+            : throw new ImportRowException("SKU ID", $"'{skuId}' is not a SKU of the shop's catalogue (extract or load products first)");
+        var after = Amount(row.Money("SKU Subtotal After Discount"));
+        var before = Amount(row.Money("SKU Subtotal Before Discount"));
+        var seller = Amount(row.Money("SKU Seller Discount"));
+        var platform = Amount(row.Money("SKU Platform Discount"));
+        var status = row.Required("Order Status");
+
+        var created = row.LocalTime(context, "Created Time");
+        var paid = row.LocalTime(context, "Paid Time");
+        var cancelled = row.LocalTime(context, "Cancelled Time");
+        var updated = new[] { created, paid, cancelled }.Where(t => t is not null).Max(t => long.Parse(t!, CultureInfo.InvariantCulture));
+        var order = Row(
+            ("shop_id", shopId), ("order_id", orderId), ("status", status), ("create_time", created), ("update_time", updated.ToString(CultureInfo.InvariantCulture)),
+            ("paid_time", paid), ("cancel_time", cancelled), ("is_sample_order", "false"), ("is_replacement_order", "false"),
+            ("user_id", row.Text("Buyer Username")), ("currency", context.Currency), ("total_amount", row.Money("Order Amount")),
+            ("shipping_fee", row.Money("Shipping Fee After Discount") ?? "0"), ("original_shipping_fee", row.Money("Original Shipping Fee") ?? "0"),
+            ("shipping_fee_seller_discount", row.Money("Shipping Fee Seller Discount") ?? "0"), ("shipping_fee_platform_discount", row.Money("Shipping Fee Platform Discount") ?? "0"),
+            ("tax", row.Money("Taxes") ?? "0"));
+        var key = shopId + "|" + orderId;
+        orders[key] = orders.TryGetValue(key, out var sum)
+            ? (sum.RowNumber, sum.Order, sum.SubTotal + after, sum.Before + before, sum.Seller + seller, sum.Platform + platform)
+            : (0, order, after, before, seller, platform);
+
+        yield return ("order_line_item", Row(
+            ("shop_id", shopId), ("order_id", orderId), ("line_item_id", skuId), ("product_id", productId), ("product_name", row.Required("Product Name")),
+            ("sku_id", skuId), ("sku_name", row.Text("Variation")), ("seller_sku", row.Text("Seller SKU")), ("currency", context.Currency),
+            ("quantity", quantity.ToString(CultureInfo.InvariantCulture)), ("original_price", row.Money("SKU Unit Original Price")),
+            ("sale_price", Math.Round(after / quantity, 4).ToString(CultureInfo.InvariantCulture)), ("platform_discount", platform.ToString(CultureInfo.InvariantCulture)),
+            ("seller_discount", seller.ToString(CultureInfo.InvariantCulture)), ("display_status", status), ("is_gift", "false")));
+    }
+
+    public override IEnumerable<(string, long, Dictionary<string, string?>)> Finish(ImportContext context)
+    {
+        foreach (var (_, sum) in orders)
+        {
+            var order = new Dictionary<string, string?>(sum.Order, StringComparer.Ordinal)
+            {
+                ["sub_total"] = sum.SubTotal.ToString(CultureInfo.InvariantCulture),
+                ["original_total_product_price"] = sum.Before.ToString(CultureInfo.InvariantCulture),
+                ["seller_discount"] = sum.Seller.ToString(CultureInfo.InvariantCulture),
+                ["platform_discount"] = sum.Platform.ToString(CultureInfo.InvariantCulture),
+            };
+            yield return ("shop_order", 0, order);
+        }
+
+        orders.Clear();
+    }
+
+    private static decimal Amount(string? text) => text is null ? 0m : decimal.Parse(text, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,94 @@
+namespace Warehouse.Import;
+
+/// <summary>The seller's SKU costs: seller_sku or sku_id, effective_from, unit_cost, optional currency (the shop's by default).</summary>
+public sealed class SkuCostKind : ImportKind
+{
+    public override string Name => "sku-cost";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["seller_sku", "sku_id"], ["effective_from"], ["unit_cost"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var skuId = row.Text("sku_id");
+        if (skuId is null)
+        {
+            var sellerSku = row.Required("seller_sku");
+            skuId = context.SkuBySellerSku.TryGetValue(sellerSku, out var known) ? known
+                : throw new ImportRowException("seller_sku", $"'{sellerSku}' is not a seller SKU of the shop's catalogue (extract or load products first)");
+        }
+
+        yield return ("sku_cost", Row(
+            ("shop_id", Shop(row, context)), ("sku_id", skuId), ("effective_from", row.Day("effective_from")),
+            ("unit_cost", row.Money("unit_cost")), ("currency", row.Text("currency") ?? context.Currency)));
+    }
+}
+
+/// <summary>The ad-to-product map: campaign_id / adgroup_id / ad_id to product_id / sku_id / seller_sku (the most specific given wins).</summary>
+public sealed class AdProductMapKind : ImportKind
+{
+    public override string Name => "ad-product-map";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["campaign_id"], ["product_id", "sku_id", "seller_sku"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var skuId = row.Text("sku_id");
+        if (skuId is null && row.Text("seller_sku") is { } sellerSku)
+        {
+            skuId = context.SkuBySellerSku.TryGetValue(sellerSku, out var known) ? known
+                : throw new ImportRowException("seller_sku", $"'{sellerSku}' is not a seller SKU of the shop's catalogue");
+        }
+
+        var productId = row.Text("product_id");
+        if (productId is null && skuId is null)
+        {
+            throw new ImportRowException("product_id", "a product_id, sku_id or seller_sku is required");
+        }
+
+        yield return ("ad_product_map", Row(
+            ("shop_id", Shop(row, context)), ("advertiser_id", Advertiser(row, context)), ("campaign_id", row.Required("campaign_id")),
+            ("adgroup_id", row.Text("adgroup_id") ?? ""), ("ad_id", row.Text("ad_id") ?? ""), ("product_id", productId ?? ""), ("sku_id", skuId ?? "")));
+    }
+}
+
+/// <summary>Touchpoints from the seller's pixel or CAPI export: event_time (ISO 8601 with offset), buyer_user_id, ad_id, type click|view.</summary>
+public sealed class TouchpointKind : ImportKind
+{
+    public override string Name => "touchpoint";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["event_time"], ["buyer_user_id"], ["ad_id"], ["type", "event_type"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var type = row.Required("type", "event_type").ToLowerInvariant();
+        if (type is not ("click" or "view"))
+        {
+            throw new ImportRowException(row.NameOf("type", "event_type"), $"'{type}' is neither click nor view");
+        }
+
+        yield return ("touchpoint", Row(
+            ("shop_id", Shop(row, context)), ("buyer_user_id", row.Required("buyer_user_id")), ("ad_id", row.Required("ad_id")),
+            ("event_type", type), ("event_time", row.IsoTime("event_time"))));
+    }
+}
+
+/// <summary>
+/// Cost settings per shop and date: rates (0.06 or 6%), the refund admin fee, per-order and per-unit costs, lead time.
+/// time_zone, currency and date_format are accepted but have no staging column yet (see docs/extract.md).
+/// </summary>
+public sealed class CostSettingKind : ImportKind
+{
+    public override string Name => "cost-setting";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["effective_from"], ["commission_rate"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        yield return ("cost_setting", Row(
+            ("shop_id", Shop(row, context)), ("effective_from", row.Day("effective_from")),
+            ("commission_rate", row.Rate("commission_rate")), ("payment_rate", row.Rate("payment_rate")),
+            ("refund_admin_fee_share", row.Rate("refund_admin_fee_share")), ("refund_admin_fee_cap", row.Money("refund_admin_fee_cap")),
+            ("shipping_cost_per_order", row.Money("shipping_cost_per_order")), ("packaging_cost_per_unit", row.Money("packaging_cost_per_unit")),
+            ("fee_per_order", row.Money("fee_per_order")), ("lead_time_days", row.Count("lead_time_days"))));
+    }
+}

@@ -1,0 +1,256 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Serilog;
+using Serilog.Context;
+using Warehouse.Cli;
+using Warehouse.Control;
+using Warehouse.Database;
+using Warehouse.Logging;
+using Warehouse.Reports;
+using Warehouse.Transform;
+
+namespace Warehouse.Schedule;
+
+/// <summary>The outcome of one job run: its etl.run id and a one-line summary.</summary>
+public sealed record JobOutcome(long RunId, string Summary);
+
+/// <summary>
+/// The work of the scheduled service and of `warehouse run`: extract, transform, weekly report and the
+/// data-quality check. Each is one etl.run row (command extract/transform/report/quality) with its
+/// steps in etl.run_step, and every log line inside carries RunId, Job and Shop.
+/// </summary>
+public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions options, TimeProvider? time = null)
+{
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+
+    public WarehouseDatabase Database => database;
+
+    public ScheduleOptions Options => options;
+
+    public Task<JobOutcome> ExtractAsync(IExtractStep step, string job, string? shop, string trigger, IStepProgress? progress, CancellationToken cancellationToken) =>
+        RunAsync("extract", $"{step.Describe()} --trigger {trigger}", job, shop, async (connection, runId) =>
+        {
+            var result = await step.ExtractAsync(database, connection, runId, progress, cancellationToken);
+            return $"{result.RowsRead:N0} rows read, {result.RowsWritten:N0} written, {result.RowsRejected:N0} rejected";
+        }, cancellationToken);
+
+    public Task<JobOutcome> TransformAsync(string trigger, IStepProgress? progress, CancellationToken cancellationToken)
+    {
+        var settings = options.Transform;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), options.Zone()).DateTime);
+        var transform = settings.Days > 0
+            ? new TransformOptions(today.AddDays(1 - settings.Days), today, settings.ClickWindowDays, settings.ViewWindowDays, settings.AllocationMethod)
+            : new TransformOptions(null, null, settings.ClickWindowDays, settings.ViewWindowDays, settings.AllocationMethod);
+        transform.Validate();
+        return RunAsync("transform", $"{transform} --trigger {trigger}", "transform", null, async (connection, runId) =>
+        {
+            const string step = "transform";
+            progress?.Start(step, TransformRunner.Steps.Count);
+            var reporter = new SynchronousProgress(procedure => progress?.Advance(step, 1, procedure));
+            var results = await new TransformRunner(database, new RunLog(database)).RunAsync(connection, runId, transform, reporter, cancellationToken);
+            foreach (var (name, result) in results)
+            {
+                Log.Information("{Step}: {Rows} rows in {Seconds:F1} s", name, result.RowsWritten, result.Seconds);
+            }
+
+            var summary = $"{results.Count} steps, {results.Sum(r => r.Result.RowsWritten):N0} rows";
+            progress?.Complete(step, summary);
+            return summary;
+        }, cancellationToken);
+    }
+
+    /// <summary>The weekly workbook: writes it to the report folder and, when SMTP is configured, mails it to finance.</summary>
+    public Task<JobOutcome> ReportAsync(string trigger, string? week, IStepProgress? progress, CancellationToken cancellationToken)
+    {
+        var report = options.Report;
+        var folder = report.ResolvedFolder();
+        return RunAsync("report", $"--period {week ?? report.Period} --folder {folder} --trigger {trigger}", "report", null, async (connection, runId) =>
+        {
+            const string step = "report";
+            progress?.Start(step);
+            var (from, to, label) = week is not null ? ReportCommand.Range(null, null, week) : await PeriodAsync(connection, report.Period);
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, $"sku-profit-all-{label}.xlsx");
+            var runLog = new RunLog(database);
+            await runLog.StepAsync(connection, runId, "workbook " + label, async () =>
+            {
+                var temporary = path + ".tmp.xlsx";
+                await ReportCommand.WriteAsync(connection, new ReportRequest(from, to, null, runId), temporary);
+                File.Move(temporary, path, overwrite: true); // readers never see half a workbook
+                return new StepResult(0, 1, 0);
+            });
+            progress?.Advance(step, 1, Path.GetFileName(path));
+
+            if (options.Smtp.Enabled)
+            {
+                await runLog.StepAsync(connection, runId, "mail " + label, async () =>
+                {
+                    await ReportMailer.SendAsync(options.Smtp, path, label, cancellationToken);
+                    return new StepResult(0, 1, 0);
+                });
+            }
+
+            var summary = options.Smtp.Enabled ? $"{path}, mailed to {options.Smtp.To}" : path;
+            progress?.Complete(step, summary);
+            return summary;
+        }, cancellationToken);
+    }
+
+    /// <summary>The report week: the last complete ISO week before today in the shop's time zone, or the week of the latest facts.</summary>
+    public async Task<(DateOnly From, DateOnly To, string Label)> PeriodAsync(DbConnection connection, string period)
+    {
+        DateOnly day;
+        if (period == "latest-data")
+        {
+            var latest = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.sku_daily")
+                ?? throw new WarehouseException("no published facts yet: nothing to report (run extract and transform first)");
+            day = DateOnly.ParseExact(latest.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), options.Zone()).DateTime);
+            day = today.AddDays(-7);
+        }
+
+        var date = day.ToDateTime(TimeOnly.MinValue);
+        var week = $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):00}";
+        return ReportCommand.Range(null, null, week);
+    }
+
+    /// <summary>The nightly data-quality check: freshness, rejects, failed runs and published facts behind staging.</summary>
+    public Task<JobOutcome> QualityAsync(string trigger, CancellationToken cancellationToken) =>
+        RunAsync("quality", $"--trigger {trigger}", "quality", null, async (connection, runId) =>
+        {
+            var failures = new List<string>();
+            var runLog = new RunLog(database);
+            var now = clock.GetUtcNow();
+            var since = now.AddDays(-1);
+
+            await runLog.StepAsync(connection, runId, "check extract_freshness", async () =>
+            {
+                var last = StatusCommand.Utc(await connection.ExecuteScalarAsync<object?>(
+                    "SELECT MAX(ended_at) FROM etl.run WHERE command = 'extract' AND status = 'succeeded'"));
+                if (last is null || now - last.Value > TimeSpan.FromHours(options.Quality.MaxExtractAgeHours))
+                {
+                    failures.Add(last is null
+                        ? "extract_freshness: no successful extract yet"
+                        : $"extract_freshness: last successful extract {last.Value:yyyy-MM-dd HH:mm} UTC, older than {options.Quality.MaxExtractAgeHours} h");
+                    return new StepResult(1, 0, 1);
+                }
+
+                return new StepResult(1, 0, 0);
+            });
+
+            await runLog.StepAsync(connection, runId, "check reject_rate", async () =>
+            {
+                var row = await connection.QuerySingleAsync<(long Read, long Rejected)>(
+                    """
+                    SELECT CAST(COALESCE(SUM(s.rows_read), 0) AS bigint) AS rows_read, CAST(COALESCE(SUM(s.rows_rejected), 0) AS bigint) AS rows_rejected
+                    FROM etl.run_step AS s JOIN etl.run AS r ON r.run_id = s.run_id
+                    WHERE r.started_at >= @since
+                    """, new { since });
+                var rate = row.Read == 0 ? 0m : (decimal)row.Rejected / row.Read;
+                if (rate > options.Quality.MaxRejectRate)
+                {
+                    failures.Add($"reject_rate: {row.Rejected:N0} of {row.Read:N0} rows rejected in the last 24 h ({rate:P2} > {options.Quality.MaxRejectRate:P2}); see etl.reject");
+                }
+
+                return new StepResult(row.Read, 0, row.Rejected);
+            });
+
+            await runLog.StepAsync(connection, runId, "check failed_runs", async () =>
+            {
+                var failed = (await connection.QueryAsync<string>(
+                    "SELECT command FROM etl.run WHERE status = 'failed' AND started_at >= @since AND run_id <> @runId ORDER BY run_id",
+                    new { since, runId })).ToList();
+                if (failed.Count > 0)
+                {
+                    failures.Add($"failed_runs: {failed.Count} failed in the last 24 h ({string.Join(", ", failed.Distinct())}); see `warehouse status`");
+                }
+
+                return new StepResult(failed.Count, 0, failed.Count);
+            });
+
+            await runLog.StepAsync(connection, runId, "check facts_behind_staging", async () =>
+            {
+                var staged = await connection.ExecuteScalarAsync<long?>("SELECT MAX(create_time) FROM stg.shop_order");
+                var published = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.sku_daily");
+                if (staged is null)
+                {
+                    return new StepResult(0, 0, 0);
+                }
+
+                var stagedDay = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(staged.Value).UtcDateTime);
+                var publishedDay = published is null ? (DateOnly?)null : DateOnly.ParseExact(published.Value.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+                if (publishedDay is null || stagedDay.DayNumber - publishedDay.Value.DayNumber > 1)
+                {
+                    failures.Add($"facts_behind_staging: orders staged up to {stagedDay:yyyy-MM-dd}, facts published up to {(publishedDay is null ? "nothing" : publishedDay.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}");
+                    return new StepResult(1, 0, 1);
+                }
+
+                return new StepResult(1, 0, 0);
+            });
+
+            if (failures.Count > 0)
+            {
+                throw new WarehouseException($"data-quality check failed ({failures.Count}): {string.Join("; ", failures)}");
+            }
+
+            return "4 checks passed";
+        }, cancellationToken);
+
+    /// <summary>One etl.run row around the work, the run id, job and shop in the log context, a clear record of a stop.</summary>
+    private async Task<JobOutcome> RunAsync(string command, string arguments, string job, string? shop, Func<DbConnection, long, Task<string>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var runLog = new RunLog(database);
+        var runId = await runLog.StartAsync(connection, command, arguments);
+        using var runProperty = LogContext.PushProperty("RunId", runId);
+        using var jobProperty = LogContext.PushProperty("Job", job);
+        using var shopProperty = LogContext.PushProperty("Shop", shop ?? "all");
+        var elapsed = Stopwatch.StartNew();
+        Log.Information("run {RunId}: {Job} {Arguments} on {Database}", runId, job, SecretValues.Mask(arguments), database.Describe());
+        try
+        {
+            var summary = await work(connection, runId);
+            await runLog.EndAsync(connection, runId, null);
+            Log.Information("run {RunId}: {Job} succeeded in {Seconds:F1} s: {Summary}", runId, job, elapsed.Elapsed.TotalSeconds, summary);
+            return new JobOutcome(runId, summary);
+        }
+        catch (Exception error)
+        {
+            var recorded = error is OperationCanceledException && cancellationToken.IsCancellationRequested
+                ? new StoppedException($"{job} stopped before it finished (Ctrl+C or SIGTERM): the step in flight was rolled back, nothing after it ran; the next run continues from the watermarks")
+                : error;
+            try
+            {
+                await using var end = await database.OpenAsync(CancellationToken.None);
+                await runLog.EndAsync(end, runId, recorded);
+            }
+            catch (Exception endError) when (endError is DbException or WarehouseException)
+            {
+                Log.Warning(endError, "run {RunId}: could not record its end", runId);
+            }
+
+            if (recorded is StoppedException)
+            {
+                Log.Warning("run {RunId}: {Message}", runId, recorded.Message);
+                throw recorded;
+            }
+
+            Log.Error(error, "run {RunId}: {Job} failed after {Seconds:F1} s: {Message}", runId, job, elapsed.Elapsed.TotalSeconds, SecretValues.Mask(error.Message));
+            throw;
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}
+
+/// <summary>A run that was asked to stop (Ctrl+C, SIGTERM) and did: not an error of the data.</summary>
+public sealed class StoppedException(string message) : Exception(message);

@@ -1,0 +1,128 @@
+namespace Warehouse.Reports;
+
+/// <summary>Everything one workbook shows, read from the rpt views before a single cell is written.</summary>
+public sealed record ReportData(
+    ReportRequest Request,
+    PeriodTotals Current,
+    PeriodTotals Prior,
+    PeriodTotals PriorFourAverage,
+    IReadOnlyList<SkuProfitLine> Lines,
+    ReviewPeriod? Review,
+    IReadOnlyList<SkuTierLine> Tiers,
+    IReadOnlyList<CampaignLine> Campaigns,
+    IReadOnlyList<SkuSettlementLine> Settlements,
+    SettlementCheckTotals SettlementChecks,
+    IReadOnlyList<SettingLine> Settings,
+    IReadOnlyList<FreshnessLine> Freshness);
+
+/// <summary>Sums of rpt.sku_daily over a range of days.</summary>
+public sealed record PeriodTotals
+{
+    public decimal ListAmount { get; init; }
+    public decimal SellerDiscount { get; init; }
+    public decimal Gmv { get; init; }
+    public decimal RefundAmount { get; init; }
+    public decimal NetRevenue { get; init; }
+    public decimal PlatformFee { get; init; }
+    public decimal TransactionFee { get; init; }
+    public decimal AffiliateCommission { get; init; }
+    public decimal ShippingCost { get; init; }
+    public decimal Cogs { get; init; }
+    public decimal OtherVariableCost { get; init; }
+    public decimal ContributionBeforeAds { get; init; }
+    public decimal AdSpend { get; init; }
+    public decimal ContributionAfterAds { get; init; }
+    public decimal AttributedGmv { get; init; }
+
+    public PeriodTotals DividedBy(decimal divisor) => new()
+    {
+        ListAmount = ListAmount / divisor, SellerDiscount = SellerDiscount / divisor, Gmv = Gmv / divisor,
+        RefundAmount = RefundAmount / divisor, NetRevenue = NetRevenue / divisor, PlatformFee = PlatformFee / divisor,
+        TransactionFee = TransactionFee / divisor, AffiliateCommission = AffiliateCommission / divisor,
+        ShippingCost = ShippingCost / divisor, Cogs = Cogs / divisor, OtherVariableCost = OtherVariableCost / divisor,
+        ContributionBeforeAds = ContributionBeforeAds / divisor, AdSpend = AdSpend / divisor,
+        ContributionAfterAds = ContributionAfterAds / divisor, AttributedGmv = AttributedGmv / divisor,
+    };
+}
+
+/// <summary>The tier review period (rpt.sku_profit) that ends on or before the report's last day.</summary>
+public sealed record ReviewPeriod(int EndDateKey, DateOnly Start, DateOnly End);
+
+/// <summary>One SKU's tier, action and stock in the review period (rpt.sku_profit).</summary>
+public sealed record SkuTierLine
+{
+    public int ProductKey { get; init; }
+    public string ShopName { get; init; } = "";
+    public string SkuId { get; init; } = "";
+    public string? SellerSku { get; init; }
+    public string ProductName { get; init; } = "";
+    public string Tier { get; init; } = "";
+    public string Action { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public int Orders { get; init; }
+    public decimal NetRevenue { get; init; }
+    public decimal AdSpend { get; init; }
+    public decimal ContributionAfterAds { get; init; }
+    public decimal? ContributionMargin { get; init; }
+    public decimal? Roi { get; init; }
+    public int OnHandUnits { get; init; }
+    public decimal AvgDailyUnits { get; init; }
+    public decimal? DaysOfCover { get; init; }
+    public int RestockUnits { get; init; }
+    public bool IsOverstock { get; init; }
+}
+
+/// <summary>One campaign over the report's days (rpt.campaign_profit and rpt.sku_ad_spend).</summary>
+public sealed record CampaignLine
+{
+    public string ShopName { get; init; } = "";
+    public string AdvertiserId { get; init; } = "";
+    public string CampaignId { get; init; } = "";
+    public string CampaignName { get; init; } = "";
+    public string CampaignType { get; init; } = "";
+    public int Ads { get; init; }
+    public decimal Spend { get; init; }
+    public decimal AllocatedSpend { get; init; }
+    public decimal UnallocatedSpend { get; init; }
+    public int AllocatedSkus { get; init; }
+    public string AllocationMethod { get; init; } = "";
+    public string AllocationRules { get; init; } = "";
+    public decimal AttributedGmv { get; init; }
+    public int AttributedOrders { get; init; }
+    public decimal TiktokReportedGmv { get; init; }
+}
+
+/// <summary>One SKU's settled and estimated revenue over the report's days (rpt.sku_settlement).</summary>
+public sealed record SkuSettlementLine
+{
+    public int ProductKey { get; init; }
+    public int OrderLines { get; init; }
+    public int SettledOrderLines { get; init; }
+    public int EstimatedOrderLines { get; init; }
+    public decimal NetRevenue { get; init; }
+    public decimal SettledNetRevenue { get; init; }
+    public decimal EstimatedNetRevenue { get; init; }
+    public decimal EstimatedFees { get; init; }
+    public decimal ComputedSettlementAmount { get; init; }
+    public decimal TiktokSettlementAmount { get; init; }
+}
+
+/// <summary>The per-order settlement checks of the report's days (rpt.reconciliation, check 'settlement').</summary>
+public sealed record SettlementCheckTotals
+{
+    public int Orders { get; init; }
+    public int FlaggedOrders { get; init; }
+    public decimal TiktokSettlementAmount { get; init; }
+    public decimal ComputedSettlementAmount { get; init; }
+}
+
+public sealed record SettingLine(string SettingName, string SettingValue, string Description);
+
+public sealed record FreshnessLine
+{
+    public string SourceName { get; init; } = "";
+    public string? ShopName { get; init; }
+    public object LatestDate { get; init; } = DateOnly.MinValue;
+    public long LatestRunId { get; init; }
+    public string? LatestRunEndedAt { get; init; }
+}

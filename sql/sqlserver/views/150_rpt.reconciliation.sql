@@ -1,0 +1,106 @@
+-- Source against warehouse, so every total can be checked (profit model section 7):
+--   gmv            stg.shop_order (paid, not sample or replacement) vs fact.order_line, per shop and paid day
+--   ad_spend       stg.ad_report_daily + stg.gmv_max_campaign_daily vs fact.ad_daily, per shop and day
+--   ad_allocation  fact.ad_daily vs fact.sku_ad_spend (allocated parts sum to the spend), per shop and day
+--   settlement     TikTok's settlement vs the computed one, per settled order (fact.settlement_check)
+-- difference = source_amount - warehouse_amount; is_flagged when it is not zero (settlement: beyond the tolerance).
+DROP VIEW IF EXISTS rpt.reconciliation;
+GO
+
+CREATE VIEW rpt.reconciliation AS
+WITH source_order AS (
+    SELECT shop.shop_key,
+           CAST(CONVERT(char(8), CAST(DATEADD(second, CAST(o.paid_time % 86400 AS int),
+                                              DATEADD(day, CAST(o.paid_time / 86400 AS int), CAST('1970-01-01' AS datetime2)))
+                                      AT TIME ZONE 'UTC' AT TIME ZONE tz.windows_name AS date), 112) AS int) AS date_key,
+           o.original_total_product_price - o.seller_discount AS gmv
+    FROM stg.shop_order AS o
+    JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
+    JOIN etl.time_zone_map AS tz ON tz.iana_name = shop.time_zone
+    WHERE o.paid_time IS NOT NULL AND o.is_sample_order = 0 AND o.is_replacement_order = 0
+),
+source_gmv AS (
+    SELECT shop_key, date_key, SUM(gmv) AS amount FROM source_order GROUP BY shop_key, date_key
+),
+warehouse_gmv AS (
+    SELECT shop_key, date_key, SUM(gmv) AS amount FROM fact.order_line GROUP BY shop_key, date_key
+),
+source_spend_row AS (
+    SELECT COALESCE(shop.shop_key, 0) AS shop_key, d.date_key, report.spend AS amount
+    FROM stg.ad_report_daily AS report
+    JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
+    LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> ''
+    LEFT JOIN dim.shop AS shop ON shop.shop_id = ad.shop_id
+    UNION ALL
+    SELECT COALESCE(shop.shop_key, 0), d.date_key, gmv_max.cost
+    FROM stg.gmv_max_campaign_daily AS gmv_max
+    JOIN dim.date AS d ON d.calendar_date = gmv_max.stat_time_day
+    LEFT JOIN dim.campaign AS campaign
+      ON campaign.advertiser_id = gmv_max.advertiser_id AND campaign.campaign_id = gmv_max.campaign_id
+     AND campaign.adgroup_id = '' AND campaign.ad_id = ''
+    LEFT JOIN dim.shop AS shop ON shop.shop_id = campaign.shop_id
+),
+source_spend AS (
+    SELECT shop_key, date_key, SUM(amount) AS amount FROM source_spend_row GROUP BY shop_key, date_key
+),
+warehouse_spend AS (
+    SELECT shop_key, date_key, SUM(spend) AS amount FROM fact.ad_daily GROUP BY shop_key, date_key
+),
+allocated_spend AS (
+    SELECT shop_key, date_key, SUM(ad_spend) AS amount FROM fact.sku_ad_spend GROUP BY shop_key, date_key
+),
+daily_check AS (
+    SELECT 'gmv' AS check_name, 'stg.shop_order' AS source_name, 'fact.order_line' AS warehouse_name,
+           COALESCE(source_gmv.shop_key, warehouse_gmv.shop_key) AS shop_key,
+           COALESCE(source_gmv.date_key, warehouse_gmv.date_key) AS date_key,
+           COALESCE(source_gmv.amount, 0) AS source_amount,
+           COALESCE(warehouse_gmv.amount, 0) AS warehouse_amount
+    FROM source_gmv
+    FULL JOIN warehouse_gmv ON warehouse_gmv.shop_key = source_gmv.shop_key AND warehouse_gmv.date_key = source_gmv.date_key
+    UNION ALL
+    SELECT 'ad_spend', 'stg.ad_report_daily + stg.gmv_max_campaign_daily', 'fact.ad_daily',
+           COALESCE(source_spend.shop_key, warehouse_spend.shop_key),
+           COALESCE(source_spend.date_key, warehouse_spend.date_key),
+           COALESCE(source_spend.amount, 0),
+           COALESCE(warehouse_spend.amount, 0)
+    FROM source_spend
+    FULL JOIN warehouse_spend ON warehouse_spend.shop_key = source_spend.shop_key AND warehouse_spend.date_key = source_spend.date_key
+    UNION ALL
+    SELECT 'ad_allocation', 'fact.ad_daily', 'fact.sku_ad_spend',
+           COALESCE(warehouse_spend.shop_key, allocated_spend.shop_key),
+           COALESCE(warehouse_spend.date_key, allocated_spend.date_key),
+           COALESCE(warehouse_spend.amount, 0),
+           COALESCE(allocated_spend.amount, 0)
+    FROM warehouse_spend
+    FULL JOIN allocated_spend ON allocated_spend.shop_key = warehouse_spend.shop_key AND allocated_spend.date_key = warehouse_spend.date_key
+),
+all_check AS (
+    SELECT daily_check.check_name, daily_check.source_name, daily_check.warehouse_name, daily_check.shop_key, daily_check.date_key,
+           CAST(NULL AS nvarchar(64)) AS order_id,
+           daily_check.source_amount, daily_check.warehouse_amount,
+           daily_check.source_amount - daily_check.warehouse_amount AS difference,
+           CAST(CASE WHEN daily_check.source_amount <> daily_check.warehouse_amount THEN 1 ELSE 0 END AS bit) AS is_flagged
+    FROM daily_check
+    UNION ALL
+    SELECT 'settlement', 'TikTok settlement (stg.sku_statement_transaction)', 'computed settlement (fact.order_line)',
+           settlement.shop_key, settlement.date_key, settlement.order_id,
+           settlement.tiktok_settlement_amount, settlement.computed_settlement_amount,
+           settlement.difference, settlement.is_flagged
+    FROM fact.settlement_check AS settlement
+)
+SELECT all_check.check_name,
+       all_check.source_name,
+       all_check.warehouse_name,
+       all_check.date_key,
+       d.calendar_date,
+       all_check.shop_key,
+       shop.shop_id,
+       all_check.order_id,
+       all_check.source_amount,
+       all_check.warehouse_amount,
+       all_check.difference,
+       all_check.is_flagged
+FROM all_check
+JOIN dim.date AS d ON d.date_key = all_check.date_key
+LEFT JOIN dim.shop AS shop ON shop.shop_key = all_check.shop_key;
+GO

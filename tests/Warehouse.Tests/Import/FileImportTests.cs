@@ -1,0 +1,156 @@
+using System.Text;
+using Dapper;
+using Warehouse.Database;
+using Warehouse.Import;
+using Warehouse.Tests.Infrastructure;
+
+namespace Warehouse.Tests.Import;
+
+/// <summary>Real-shaped seller files (BOM, quoted commas, thousands separators, currency symbols, blank trailing rows, a title starting with '=') into staging.</summary>
+public sealed class FileImportTests(WarehouseFixture fixture) : IClassFixture<WarehouseFixture>, IDisposable
+{
+    private const string UsShop = "7495610000000001";
+    private readonly string folder = Directory.CreateTempSubdirectory("warehouse-import-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_Seller_Center_order_export_loads_orders_and_lines_and_a_second_import_changes_nothing(Engine engine)
+    {
+        var database = await CatalogueAsync(engine);
+        var (skuA, skuB) = await TwoSkusAsync(database);
+        var file = Write("orders.csv", $"""
+            Order ID,Order Status,Order Substatus,Cancelation/Return Type,SKU ID,Seller SKU,Product Name,Variation,Quantity,Sku Quantity of return,SKU Unit Original Price,SKU Subtotal Before Discount,SKU Platform Discount,SKU Seller Discount,SKU Subtotal After Discount,Shipping Fee After Discount,Original Shipping Fee,Shipping Fee Seller Discount,Shipping Fee Platform Discount,Taxes,Order Amount,Order Refund Amount,Created Time,Paid Time,Cancelled Time,Buyer Username,Product Category,Recipient
+            576001,Completed,Delivered,,{skuA},A-1,"=HYPERLINK(""x"") Phone Case",Black,2,0,$617.25,"$1,234.50",$0.00,$10.00,"$1,224.50",$0.00,$5.99,$5.99,$0.00,$85.72,"$1,310.22",$0.00,11/02/2026 09:15:00 PM,11/02/2026 09:16:10 PM,,buyer.one,Phone Accessories,"Doe, Jane"
+            576002,Cancelled,,Cancel,{skuA},A-1,"Case, blue",Blue,1,0,$20.00,$20.00,$2.00,$0.00,$20.00,$5.99,$5.99,$0.00,$0.00,$1.40,$27.39,$27.39,11/03/2026 08:00:00 AM,11/03/2026 08:00:30 AM,11/03/2026 10:00:00 AM,buyer.two,Phone Accessories,"Roe, Rich"
+            576002,Cancelled,,Cancel,{skuB},B-1,Charger,,1,0,$15.00,$15.00,$0.00,$1.50,$13.50,$5.99,$5.99,$0.00,$0.00,$1.40,$27.39,$27.39,11/03/2026 08:00:00 AM,11/03/2026 08:00:30 AM,11/03/2026 10:00:00 AM,buyer.two,Phone Accessories,"Roe, Rich"
+            ,,,,,,,,,,,,,,,,,,,,,,,,,,,
+            ,,,,,,,,,,,,,,,,,,,,,,,,,,,
+
+            """, bom: true);
+        var importer = new FileImporter(database);
+        var options = new ImportOptions(ShopId: UsShop, DateFormat: "MM/dd/yyyy hh:mm:ss tt");
+
+        var first = await importer.ImportAsync(file, await Pipeline.StartRunAsync(database, "import"), options, TestContext.Current.CancellationToken);
+        var second = await importer.ImportAsync(file, await Pipeline.StartRunAsync(database, "import"), options, TestContext.Current.CancellationToken);
+
+        Assert.Equal("order-export", first.Kind);
+        Assert.Empty(first.Rejects);
+        Assert.Equal(3, first.RowsRead);
+        Assert.Equal(5, first.RowsWritten); // 2 orders + 3 lines
+        Assert.Equal(0, second.RowsWritten);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var line = await connection.QuerySingleAsync<(string Name, int Quantity, decimal Original, decimal Sale)>(
+            "SELECT product_name, quantity, original_price, sale_price FROM stg.order_line_item WHERE order_id = '576001'");
+        Assert.Equal(("=HYPERLINK(\"x\") Phone Case", 2, 617.25m, 612.25m), line);
+        var order = await connection.QuerySingleAsync<(decimal Total, decimal SubTotal, long Created, string Currency)>(
+            "SELECT total_amount, sub_total, create_time, currency FROM stg.shop_order WHERE order_id = '576001'");
+        Assert.Equal((1310.22m, 1224.50m, new DateTimeOffset(2026, 11, 3, 5, 15, 0, TimeSpan.Zero).ToUnixTimeSeconds(), "USD"), order); // 9:15 PM PST = 05:15 UTC
+        Assert.Equal(33.50m, await connection.ExecuteScalarAsync<decimal>("SELECT sub_total FROM stg.shop_order WHERE order_id = '576002'"));
+    }
+
+    [Fact]
+    public async Task An_Ads_Manager_export_is_read_through_the_header_aliases_and_bad_rows_are_named()
+    {
+        var database = await CatalogueAsync(Engine.Postgres);
+        var file = Write("ads.csv", """
+            By Day,Campaign name,Campaign ID,Ad group name,Ad group ID,Ad name,Ad ID,Total cost,Impressions,Clicks (destination),Conversions,Purchases,Purchase value
+            2026-11-01,"Sale, Nov",1800,Broad,1810,"=cmd|' /C calc'!A0",1820,"$1,020.40","12,345",310,12,11,"$2,450.00"
+            2026-11-02,"Sale, Nov",1800,Broad,1810,Spark,1820,$20.00,900,20,1,1,$45.00
+            2026-11-03,"Sale, Nov",1800,Broad,1810,Spark,1820,twenty,900,20,1,1,$45.00
+            """);
+        var runId = await Pipeline.StartRunAsync(database, "import");
+
+        var strict = await Assert.ThrowsAsync<WarehouseException>(() => new FileImporter(database).ImportAsync(file, runId, new ImportOptions(AdvertiserId: "7312"), TestContext.Current.CancellationToken));
+        var lenient = await new FileImporter(database, maxRejectRate: 0.5m).ImportAsync(file, runId, new ImportOptions(AdvertiserId: "7312"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("nothing loaded from this file", strict.Message, StringComparison.Ordinal);
+        Assert.Equal("ads-export", lenient.Kind);
+        var reject = Assert.Single(lenient.Rejects);
+        Assert.Equal((file, 4L, "Total cost"), (reject.FileOrPage, reject.RowNumber!.Value, reject.FieldName!));
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal((1040.40m, 13245L), await connection.QuerySingleAsync<(decimal, long)>("SELECT SUM(spend), SUM(impressions) FROM stg.ad_report_daily"));
+        Assert.Equal("Spark", await connection.ExecuteScalarAsync<string>("SELECT ad_name FROM stg.ad WHERE ad_id = '1820'")); // the last good row of the ad wins
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.reject WHERE field_name = 'Total cost' AND row_number = 4"));
+    }
+
+    [Fact]
+    public async Task The_sellers_own_files_load_by_their_documented_headers()
+    {
+        var database = await CatalogueAsync(Engine.Postgres);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var sellerSku = await connection.ExecuteScalarAsync<string>($"SELECT MIN(seller_sku) FROM stg.product_sku WHERE shop_id = '{UsShop}'");
+        var costs = Write("costs.csv", $"seller_sku,effective_from,unit_cost\n{sellerSku},2026-11-01,$4.25\n");
+        var touchpoints = Write("touch.csv", "event_time,buyer_user_id,ad_id,type\n2026-11-02T14:03:00-08:00,7001,1820,click\n2026-11-02T22:03:00Z,7001,1820,view\n");
+        var settings = Write("settings.csv", "effective_from,commission_rate,payment_rate,time_zone,currency,date_format\n2026-11-01,6%,0,America/Los_Angeles,USD,MM/dd/yyyy hh:mm:ss tt\n");
+        var map = Write("map.csv", $"campaign_id,adgroup_id,ad_id,seller_sku\n1800,,,{sellerSku}\n");
+        var importer = new FileImporter(database);
+        var runId = await Pipeline.StartRunAsync(database, "import");
+        var options = new ImportOptions(ShopId: UsShop, AdvertiserId: "7312");
+
+        var kinds = new List<string>();
+        foreach (var file in new[] { costs, touchpoints, settings, map })
+        {
+            var result = await importer.ImportAsync(file, runId, options, TestContext.Current.CancellationToken);
+            Assert.Empty(result.Rejects);
+            kinds.Add(result.Kind);
+        }
+
+        Assert.Equal(["sku-cost", "touchpoint", "cost-setting", "ad-product-map"], kinds);
+        Assert.Equal(4.25m, await connection.ExecuteScalarAsync<decimal>("SELECT unit_cost FROM stg.sku_cost"));
+        Assert.Equal(0.06m, await connection.ExecuteScalarAsync<decimal>("SELECT commission_rate FROM stg.cost_setting"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(DISTINCT event_time) FROM stg.touchpoint")); // the same instant, two offsets
+        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM stg.ad_product_map WHERE sku_id <> '' AND ad_id = ''"));
+    }
+
+    [Fact]
+    public async Task A_file_with_an_unknown_header_or_encoding_stops_with_one_message_and_loads_nothing()
+    {
+        var database = await CatalogueAsync(Engine.Postgres);
+        var unknown = Write("mystery.csv", "Foo,Bar\n1,2\n");
+        var latin1 = Path.Combine(folder, "latin1.csv");
+        File.WriteAllBytes(latin1, [.. Encoding.ASCII.GetBytes("seller_sku,effective_from,unit_cost\nCAF"), 0xC9, .. Encoding.ASCII.GetBytes(",2026-11-01,4.00\n")]);
+        var runId = await Pipeline.StartRunAsync(database, "import");
+
+        var header = await Assert.ThrowsAsync<WarehouseException>(() => new FileImporter(database).ImportAsync(unknown, runId, new ImportOptions(), TestContext.Current.CancellationToken));
+        var encoding = await Assert.ThrowsAsync<WarehouseException>(() => new FileImporter(database).ImportAsync(latin1, runId, new ImportOptions(ShopId: UsShop), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"{unknown}: line 1: the header matches no known file kind", header.Message, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", encoding.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await SkuCostCount(database));
+    }
+
+    private static async Task<int> SkuCostCount(WarehouseDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM stg.sku_cost");
+    }
+
+    private async Task<WarehouseDatabase> CatalogueAsync(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        var sample = Directory.CreateTempSubdirectory("warehouse-catalogue-").FullName;
+        foreach (var table in new[] { "shop.csv", "product_sku.csv" })
+        {
+            File.Copy(Path.Combine(Pipeline.SmallSampleFiles, table), Path.Combine(sample, table));
+        }
+
+        await Pipeline.LoadAsync(database, sample);
+        return database;
+    }
+
+    private static async Task<(string, string)> TwoSkusAsync(WarehouseDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        var skus = (await connection.QueryAsync<string>($"SELECT sku_id FROM stg.product_sku WHERE shop_id = '{UsShop}' ORDER BY sku_id")).ToList();
+        return (skus[0], skus[1]);
+    }
+
+    private string Write(string name, string text, bool bom = false)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, text, new UTF8Encoding(bom));
+        return path;
+    }
+}
