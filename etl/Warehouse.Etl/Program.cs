@@ -22,6 +22,7 @@ var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution 
     RunCommand.Create(),
     StatusCommand.Create(),
     ExportCommand.Create(),
+    BenchCommand.Create(),
 };
 
 try

@@ -17,17 +17,30 @@ public static class RunCommand
         var source = new Option<string?>("--source") { Description = "Extract source: folder, sandbox or tiktok (default: the configured sources)" };
         var folder = new Option<string?>("--folder") { Description = "Folder of staging CSV files, for --source folder" };
         var sandboxUrl = new Option<string?>("--sandbox-url") { Description = "Base URL of the TikTok sandbox, for --source sandbox" };
+        var sellerFiles = new Option<string?>("--seller-files") { Description = "Folder of the seller's own files (costs, ad map, touchpoints, affiliate orders, cost settings, exports), loaded after the extract (default: Warehouse:Schedule:Extract:SellerFiles:Folder)" };
         var week = new Option<string?>("--week") { Description = "ISO week of the workbook, e.g. 2026-W47 (default: Warehouse:Schedule:Report:Period)" };
-        var command = new Command("run", "Run extract, transform and the weekly workbook once, as the scheduler does") { source, folder, sandboxUrl, week };
+        var command = new Command("run", "Run extract, transform and the weekly workbook once, as the scheduler does") { source, folder, sandboxUrl, sellerFiles, week };
         command.SetAction(async (parse, _) =>
         {
             var configuration = WarehouseSettings.LoadConfiguration();
             var options = ScheduleOptions.From(configuration);
+            var givenFiles = parse.GetValue(sellerFiles) is { } filesFolder
+                ? new SellerFilesOptions
+                {
+                    Folder = filesFolder, Shop = options.Extract.SellerFiles?.Shop, Advertiser = options.Extract.SellerFiles?.Advertiser,
+                    DateFormat = options.Extract.SellerFiles?.DateFormat, MaxRejectRate = options.Extract.SellerFiles?.MaxRejectRate ?? 0.01m,
+                }
+                : null;
             var sources = parse.GetValue(source) is { } name
-                ? [new ExtractSourceOptions { Source = name, Folder = parse.GetValue(folder) ?? options.Extract.Folder, SandboxUrl = parse.GetValue(sandboxUrl) ?? options.Extract.SandboxUrl }]
+                ? [new ExtractSourceOptions
+                {
+                    Source = name, Folder = parse.GetValue(folder) ?? options.Extract.Folder, SandboxUrl = parse.GetValue(sandboxUrl) ?? options.Extract.SandboxUrl,
+                    SellerFiles = givenFiles ?? options.Extract.SellerFiles,
+                }]
                 : options.Extract.AllSources().Select(s => new ExtractSourceOptions
                 {
                     Source = s.Source, Shop = s.Shop, Folder = parse.GetValue(folder) ?? s.Folder, SandboxUrl = parse.GetValue(sandboxUrl) ?? s.SandboxUrl,
+                    SellerFiles = givenFiles ?? s.SellerFiles,
                 }).ToList();
             foreach (var entry in sources)
             {

@@ -17,12 +17,15 @@ public sealed class ExtractRunner(WarehouseDatabase database, HttpClient http, T
     /// <summary>Called after each committed page; the tests stop a run here.</summary>
     public Action<string, ExtractCursor?>? PageCommitted { get; init; }
 
+    /// <summary>Called after each committed page with its rows (progress).</summary>
+    public Action<PageWritten>? PageWritten { get; init; }
+
     public ApiResilience Resilience { get; } = new(resilienceSettings);
 
     public async Task<IReadOnlyList<SourceResult>> RunAsync(DbConnection connection, long runId, ExtractOptions options, CancellationToken cancellationToken = default)
     {
         var tables = await StagingTable.ReadAllAsync(connection);
-        var reader = new ResumableRead(database, tables, runId) { PageCommitted = PageCommitted };
+        var reader = new ResumableRead(database, tables, runId) { PageCommitted = PageCommitted, PageWritten = PageWritten };
         var runLog = new RunLog(database);
         var results = new List<SourceResult>();
 

@@ -16,6 +16,9 @@ public sealed class ResumableRead(WarehouseDatabase database, IReadOnlyDictionar
     /// <summary>Called after each committed page (the tests stop a run here to prove resume).</summary>
     public Action<string, ExtractCursor?>? PageCommitted { get; init; }
 
+    /// <summary>Called after each committed page with its source, scope and rows (progress bars and log lines).</summary>
+    public Action<PageWritten>? PageWritten { get; init; }
+
     public long RunId => runId;
 
     public StagingBatch NewBatch(string request) => new(tables, request);
@@ -31,9 +34,11 @@ public sealed class ResumableRead(WarehouseDatabase database, IReadOnlyDictionar
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = await fetch(cursor);
+            long pageWritten;
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                written += await page.Rows.WriteAsync(connection, transaction, writer, runId, cancellationToken);
+                pageWritten = await page.Rows.WriteAsync(connection, transaction, writer, runId, cancellationToken);
+                written += pageWritten;
                 var mark = page.Next is null ? cursor.To : watermark.HighWaterMark ?? cursor.From;
                 await Watermark.SaveAsync(connection, transaction, source, scope, mark, page.Next?.ToJson(), runId);
                 await transaction.CommitAsync(cancellationToken);
@@ -42,6 +47,7 @@ public sealed class ResumableRead(WarehouseDatabase database, IReadOnlyDictionar
             pages++;
             read += page.Rows.Count;
             PageCommitted?.Invoke(source, page.Next);
+            PageWritten?.Invoke(new PageWritten(source, scope, page.Rows.Count, pageWritten));
             if (page.Next is null)
             {
                 return new SourceResult(source, scope, pages, read, written, 0, null);
@@ -60,3 +66,6 @@ public sealed class ResumableRead(WarehouseDatabase database, IReadOnlyDictionar
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }
+
+/// <summary>One committed page: which source and shop/advertiser, rows read and rows written.</summary>
+public sealed record PageWritten(string Source, string Scope, long RowsRead, long RowsWritten);

@@ -81,6 +81,14 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
         return new Result(file, kind.Name, rowsRead, written, rejects);
     }
 
+    /// <summary>The kind a file's header says it is, or null when it matches none (the file is not read further).</summary>
+    public static string? DetectKind(string file)
+    {
+        using var table = ImportTable.Open(file);
+        var header = table.Header.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return Kinds().FirstOrDefault(k => k.Detect(header))?.Name;
+    }
+
     private static ImportKind KindOf(ImportTable table, string? given)
     {
         var kinds = Kinds();

@@ -3,6 +3,7 @@ using Dapper;
 using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
+using Warehouse.Import;
 using Warehouse.Logging;
 using Warehouse.Stage;
 
@@ -20,24 +21,76 @@ public interface IExtractStep
     Task<StepResult> ExtractAsync(WarehouseDatabase database, DbConnection connection, long runId, IStepProgress? progress, CancellationToken cancellationToken);
 }
 
-/// <summary>Builds the extract step of a configured source.</summary>
+/// <summary>Builds the extract step of a configured source, followed by its seller files when it has a folder of them.</summary>
 public static class ExtractSteps
 {
     /// <summary>
-    /// THE SEAM for the TikTok Shop / Marketing API extractor (Extract/**, `warehouse extract`): when it
-    /// lands, set this at start-up (or replace <see cref="UnavailableApiExtractStep"/>) with a factory that
-    /// returns an <see cref="IExtractStep"/> for source sandbox or tiktok. Until then those sources fail
-    /// with a message that says so, and the folder source works.
+    /// Replaces the API extractor of sources sandbox and tiktok (default: <see cref="ApiExtractStep"/>, the
+    /// TikTok Shop + Marketing API clients of Extract/**); tests set it to change retries or credentials.
     /// </summary>
     public static Func<ExtractSourceOptions, IExtractStep>? ApiExtractorFactory { get; set; }
 
-    public static IExtractStep Create(ExtractSourceOptions source) => source.Source switch
+    public static IExtractStep Create(ExtractSourceOptions source)
     {
-        "folder" => new FolderExtractStep(source.Folder ?? throw new WarehouseException(
-            "extract source folder needs a folder: --folder DIR, or Warehouse:Schedule:Extract:Folder"), source.Shop),
-        "sandbox" or "tiktok" => ApiExtractorFactory?.Invoke(source) ?? new UnavailableApiExtractStep(source),
-        _ => throw new WarehouseException($"extract source must be folder, sandbox or tiktok, not '{source.Source}'"),
-    };
+        IExtractStep step = source.Source switch
+        {
+            "folder" => new FolderExtractStep(source.Folder ?? throw new WarehouseException(
+                "extract source folder needs a folder: --folder DIR, or Warehouse:Schedule:Extract:Folder"), source.Shop),
+            "sandbox" or "tiktok" => ApiExtractorFactory?.Invoke(source) ?? new ApiExtractStep(source),
+            _ => throw new WarehouseException($"extract source must be folder, sandbox or tiktok, not '{source.Source}'"),
+        };
+        return source.SellerFiles?.Folder is { Length: > 0 } ? new SellerFilesStep(step, source.SellerFiles, source.Shop) : step;
+    }
+}
+
+/// <summary>
+/// An extract followed by the seller's own files (<see cref="SellerFiles"/>) in the same run: TikTok's APIs do
+/// not send touchpoints, the ad-to-product map, SKU costs, affiliate orders or cost settings. The files load
+/// after the source (their SKUs are looked up in the catalogue it brought); unchanged rows are left alone.
+/// The watermark <c>seller_files</c> moves to the newest file.
+/// </summary>
+public sealed class SellerFilesStep(IExtractStep inner, SellerFilesOptions files, string? shop = null) : IExtractStep
+{
+    public string Folder { get; } = Path.GetFullPath(files.Folder ?? throw new WarehouseException("seller files need a folder (Warehouse:Schedule:Extract:SellerFiles:Folder)"));
+
+    public string Source => inner.Source;
+
+    public IExtractStep Inner => inner;
+
+    public string Describe() => $"{inner.Describe()} --seller-files {Folder}";
+
+    public async Task<StepResult> ExtractAsync(WarehouseDatabase database, DbConnection connection, long runId, IStepProgress? progress, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            throw new WarehouseException($"seller files folder {Folder} does not exist (Warehouse:Schedule:Extract:SellerFiles:Folder, or --seller-files)");
+        }
+
+        var extracted = await inner.ExtractAsync(database, connection, runId, progress, cancellationToken);
+        const string step = "seller files";
+        var count = SellerFiles.Files(Folder, SellerFiles.SellerTables).Count; // for the bar; the loader lists them again with every staging table
+        progress?.Start(step, Math.Max(count, 1));
+        long rows = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = new SynchronousProgress<SellerFiles.FileResult>(file =>
+        {
+            rows += file.RowsRead;
+            progress?.Advance(step, 1, $"{Path.GetFileName(file.File)}, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");
+        });
+        var options = new ImportOptions(null, files.Shop ?? shop, files.Advertiser, files.DateFormat);
+        var results = await new SellerFiles(database, files.MaxRejectRate).LoadAsync(Folder, runId, options, report, cancellationToken);
+        var newest = Directory.GetFiles(Folder).Select(f => new DateTimeOffset(File.GetLastWriteTimeUtc(f), TimeSpan.Zero)).DefaultIfEmpty(DateTimeOffset.UtcNow).Max();
+        await FolderExtractStep.MoveWatermarkAsync(connection, "seller_files", files.Shop ?? shop ?? "all", newest, Folder, runId);
+        var loaded = new StepResult(results.Sum(r => r.RowsRead), results.Sum(r => r.RowsWritten), results.Sum(r => r.RowsRejected));
+        progress?.Complete(step, $"{results.Count} files, {loaded.RowsRead:N0} rows read, {loaded.RowsWritten:N0} written, {loaded.RowsRejected:N0} rejected");
+        return new StepResult(extracted.RowsRead + loaded.RowsRead, extracted.RowsWritten + loaded.RowsWritten, extracted.RowsRejected + loaded.RowsRejected);
+    }
+}
+
+/// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
 
 /// <summary>
@@ -101,17 +154,4 @@ public sealed class FolderExtractStep(string folder, string? shop = null) : IExt
                 """, parameters);
         }
     }
-}
-
-/// <summary>Sources sandbox and tiktok before the API extractor is wired in: fails with a message that says so.</summary>
-public sealed class UnavailableApiExtractStep(ExtractSourceOptions source) : IExtractStep
-{
-    public string Source => source.Source;
-
-    public string Describe() => $"--source {source.Source}" + (source.SandboxUrl is null ? "" : $" --sandbox-url {source.SandboxUrl}");
-
-    public Task<StepResult> ExtractAsync(WarehouseDatabase database, DbConnection connection, long runId, IStepProgress? progress, CancellationToken cancellationToken) =>
-        throw new WarehouseException(
-            $"extract source {source.Source} is not available in this build yet (the TikTok extractor is not wired in: ExtractSteps.ApiExtractorFactory); " +
-            "use --source folder --folder DIR, or Warehouse:Schedule:Extract:Source=folder");
 }

@@ -105,11 +105,38 @@ public sealed class ExtractOptions
     /// <summary>Shop or advertiser id the default source covers (default: every authorized one).</summary>
     public string? Shop { get; set; }
 
+    /// <summary>The seller's own files (costs, ad map, touchpoints, affiliate orders, cost settings, exports), loaded on every extract run.</summary>
+    public SellerFilesOptions? SellerFiles { get; set; }
+
     /// <summary>One extract job per entry (per source and shop/advertiser); empty = one from the keys above.</summary>
     public List<ExtractSourceOptions> Sources { get; set; } = [];
 
+    /// <summary>The extract jobs; an entry of <see cref="Sources"/> without its own seller files gets <see cref="SellerFiles"/>.</summary>
     public IReadOnlyList<ExtractSourceOptions> AllSources() =>
-        Sources.Count > 0 ? Sources : [new ExtractSourceOptions { Source = Source, Folder = Folder, SandboxUrl = SandboxUrl, Shop = Shop }];
+        Sources.Count > 0
+            ? Sources.Select(s => s.SellerFiles?.Folder is { Length: > 0 } ? s : s.With(SellerFiles)).ToList()
+            : [new ExtractSourceOptions { Source = Source, Folder = Folder, SandboxUrl = SandboxUrl, Shop = Shop, SellerFiles = SellerFiles }];
+}
+
+/// <summary>
+/// A folder of the seller's own files, loaded after the source's data on every extract run (idempotent):
+/// staging-named CSV files (<c>sku_cost.csv</c>, <c>touchpoint.csv</c>, ...) as `warehouse load` reads them,
+/// any other CSV/XLSX as `warehouse import` reads it (kind from the header).
+/// </summary>
+public sealed class SellerFilesOptions
+{
+    public string? Folder { get; set; }
+
+    /// <summary>The shop files without a shop_id column belong to (as `warehouse import --shop`).</summary>
+    public string? Shop { get; set; }
+
+    /// <summary>The advertiser of Ads Manager / GMV Max exports and ad maps without an advertiser_id column.</summary>
+    public string? Advertiser { get; set; }
+
+    /// <summary>The shop's Seller Center time format, for order and income exports (as `--date-format`).</summary>
+    public string? DateFormat { get; set; }
+
+    public decimal MaxRejectRate { get; set; } = 0.01m;
 }
 
 public sealed class ExtractSourceOptions
@@ -121,6 +148,12 @@ public sealed class ExtractSourceOptions
     public string? SandboxUrl { get; set; }
 
     public string? Shop { get; set; }
+
+    public SellerFilesOptions? SellerFiles { get; set; }
+
+    /// <summary>A copy with these seller files.</summary>
+    public ExtractSourceOptions With(SellerFilesOptions? sellerFiles) =>
+        new() { Source = Source, Folder = Folder, SandboxUrl = SandboxUrl, Shop = Shop, SellerFiles = sellerFiles };
 
     /// <summary>The job's name: extract-folder, extract-tiktok-7495..., unique per source and shop.</summary>
     public string JobName => Shop is null ? $"extract-{Source}" : $"extract-{Source}-{Shop}";

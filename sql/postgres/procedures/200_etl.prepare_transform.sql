@@ -25,6 +25,8 @@ BEGIN
         SELECT t.shop_id, t.order_id, s.statement_time
         FROM stg.sku_statement_transaction AS t
         JOIN stg.statement AS s ON s.shop_id = t.shop_id AND s.statement_id = t.statement_id
+        UNION ALL
+        SELECT shop_id, order_id, settled_time FROM stg.order_settlement
     ),
     late_event_day AS (
         SELECT late_event.shop_id, late_event.order_id,

@@ -165,6 +165,68 @@ BEGIN
     ) AS settled_part
     WHERE settled_part.line_number = line.line_number;
 
+    -- Order-level settlement (the Seller Center income export) for orders without SKU-level
+    -- transactions: its fees split over the order's lines by the allocation method.
+    CREATE TEMP TABLE settled_order ON COMMIT DROP AS
+    WITH settlement AS (
+        SELECT shop_id, order_id,
+               ABS(SUM(tiktok_shop_commission_fee)) + ABS(SUM(sfp_service_fee)) AS platform_fee,
+               ABS(SUM(transaction_fee)) AS transaction_fee,
+               ABS(SUM(affiliate_commission)) + ABS(SUM(affiliate_partner_commission))
+                   + ABS(SUM(affiliate_shop_ads_commission)) AS affiliate_commission,
+               ABS(SUM(seller_shipping_fee)) AS shipping_cost,
+               SUM(total_settlement_amount) AS settlement_amount
+        FROM stg.order_settlement
+        GROUP BY shop_id, order_id
+    )
+    SELECT line.line_number, line.order_number,
+           CASE p_allocation_method
+               WHEN 'units' THEN line.quantity
+               WHEN 'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
+                                       THEN line.gmv - line.cogs ELSE line.gmv END
+               ELSE line.gmv END AS weight,
+           settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
+           settlement.shipping_cost, settlement.settlement_amount
+    FROM etl.work_order_line AS line
+    JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id
+    WHERE NOT EXISTS (SELECT 1 FROM etl.work_order_line AS settled
+                      WHERE settled.order_number = line.order_number AND settled.fee_basis = 'settled');
+
+    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
+    SELECT measure.split_name, settled_order.order_number, settled_order.line_number, measure.whole_amount, settled_order.weight
+    FROM settled_order
+    CROSS JOIN LATERAL (VALUES
+        ('order_settled_platform_fee', settled_order.platform_fee),
+        ('order_settled_transaction_fee', settled_order.transaction_fee),
+        ('order_settled_affiliate', settled_order.affiliate_commission),
+        ('order_settled_shipping', settled_order.shipping_cost),
+        ('order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount);
+    CALL etl.split_by_largest_remainder('order_settled_platform_fee');
+    CALL etl.split_by_largest_remainder('order_settled_transaction_fee');
+    CALL etl.split_by_largest_remainder('order_settled_affiliate');
+    CALL etl.split_by_largest_remainder('order_settled_shipping');
+    CALL etl.split_by_largest_remainder('order_settled_amount');
+
+    UPDATE etl.work_order_line AS line
+    SET platform_fee = settled_part.platform_fee,
+        transaction_fee = settled_part.transaction_fee,
+        affiliate_commission = settled_part.affiliate_commission,
+        shipping_cost = settled_part.shipping_cost,
+        tiktok_settlement_amount = settled_part.settlement_amount,
+        fee_basis = 'settled'
+    FROM (
+        SELECT part_id AS line_number,
+               SUM(CASE WHEN split_name = 'order_settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
+               SUM(CASE WHEN split_name = 'order_settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
+               SUM(CASE WHEN split_name = 'order_settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
+               SUM(CASE WHEN split_name = 'order_settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
+               SUM(CASE WHEN split_name = 'order_settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount
+        FROM etl.work_split
+        WHERE split_name LIKE 'order_settled%'
+        GROUP BY part_id
+    ) AS settled_part
+    WHERE settled_part.line_number = line.line_number;
+
     -- Estimated fees where TikTok has not settled yet: rates by shop and date (stg.cost_setting,
     -- else etl.setting), refund administration fee included, affiliate from the creator feed.
     CREATE TEMP TABLE line_rate ON COMMIT DROP AS

@@ -134,6 +134,29 @@ public sealed class Scenario
         return Add("sku_statement_transaction", row);
     }
 
+    /// <summary>A row of the Seller Center income export: order-level, fees negative as the export shows them.</summary>
+    public Scenario OrderSettlement(string orderId, long settledTime, decimal revenue, decimal commission, decimal sellerShipping, decimal affiliate = 0)
+    {
+        var row = new Dictionary<string, string>
+        {
+            ["shop_id"] = ShopId, ["settlement_id"] = orderId, ["settlement_type"] = "Order", ["order_id"] = orderId,
+            ["settled_time"] = settledTime.ToString(CultureInfo.InvariantCulture), ["currency"] = "USD",
+            ["total_settlement_amount"] = Text(revenue + commission + sellerShipping + affiliate), ["total_revenue"] = Text(revenue),
+            ["subtotal_after_seller_discounts"] = Text(revenue), ["total_fees"] = Text(commission + affiliate),
+            ["tiktok_shop_commission_fee"] = Text(commission), ["seller_shipping_fee"] = Text(sellerShipping), ["affiliate_commission"] = Text(affiliate),
+        };
+        foreach (var zero in new[]
+        {
+            "platform_discounts", "refund_subtotal_after_seller_discounts", "transaction_fee", "sfp_service_fee", "actual_shipping_fee",
+            "platform_shipping_fee_discount", "customer_shipping_fee", "affiliate_partner_commission", "affiliate_shop_ads_commission",
+        })
+        {
+            row[zero] = "0";
+        }
+
+        return Add("order_settlement", row);
+    }
+
     public Scenario Ad(string campaignId, string adId, string campaignType = "REGULAR")
     {
         if (!tables.TryGetValue("campaign", out var campaigns) || campaigns.All(c => c["campaign_id"] != campaignId))

@@ -134,4 +134,24 @@ public sealed class OrderLineFigureTests(WarehouseFixture fixture) : IClassFixtu
         Assert.Equal(4.00m, sample.Cogs);  // the sample still left the warehouse
         Assert.Equal(5.00m, sample.ShippingCost);
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_order_level_income_export_row_splits_its_fees_over_the_lines_by_revenue(Engine engine)
+    {
+        var scenario = new Scenario()
+            .Sku("P1", "A", unitCost: 30.00m).Sku("P2", "B", unitCost: 10.00m)
+            .Order("O1", Scenario.Epoch(Scenario.Day), "buyer1", 0m, new Scenario.Line("A", 75.00m), new Scenario.Line("B", 25.00m))
+            // the income export: commission -6.00, seller shipping -5.00, 100.00 - 11.00 = 89.00 settled
+            .OrderSettlement("O1", Scenario.Epoch(Scenario.Day.AddDays(9)), revenue: 100.00m, commission: -6.00m, sellerShipping: -5.00m);
+
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+
+        var a = await run.LineAsync("O1", "A");
+        var b = await run.LineAsync("O1", "B");
+        // by revenue, 75 : 25: commission 4.50 and 1.50, shipping 3.75 and 1.25
+        Assert.Equal(("settled", 4.50m, 3.75m), (a.FeeBasis, a.PlatformFee, a.ShippingCost));
+        Assert.Equal(("settled", 1.50m, 1.25m), (b.FeeBasis, b.PlatformFee, b.ShippingCost));
+        Assert.Equal(75.00m - 4.50m - 3.75m - 30.00m, a.ContributionBeforeAds);
+    }
 }

@@ -1,0 +1,43 @@
+namespace Warehouse.Bench;
+
+/// <summary>Everything one benchmark run measured; written as bench/results/&lt;engine&gt;-&lt;lines&gt;.json.</summary>
+public sealed record BenchResult
+{
+    public required string Engine { get; init; }
+    public required string ServerVersion { get; init; }
+    public required long LinesRequested { get; init; }
+    public required long OrderLines { get; init; }
+    public required BenchSample Sample { get; init; }
+    public required BenchMachine Machine { get; init; }
+    public required BenchLoad RawFloor { get; init; }
+    public required BenchLoad StagingLoad { get; init; }
+    public required double StagingToFloorRatio { get; init; }
+    public required double OrderLineStagingToFloorRatio { get; init; }
+    public required BenchTransform FullTransform { get; init; }
+    public required BenchTransform IncrementalTransform { get; init; }
+    public required double IncrementalShareOfFull { get; init; }
+    public required BenchReport Report { get; init; }
+    public required BenchMemory Memory { get; init; }
+    public required long DatabaseBytes { get; init; }
+    public required IReadOnlyList<BenchTarget> Targets { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required double TotalSeconds { get; init; }
+}
+
+public sealed record BenchSample(int Shops, int Skus, int Days, int Seed, int OrdersPerDay, long Rows, long Bytes, double Seconds, bool Reused, double LoadAverage);
+
+/// <summary>Cores, memory and the 1-minute load average at the start and end of the run.</summary>
+public sealed record BenchMachine(int Cores, long MemoryBytes, string Os, string Runtime, double LoadAverageStart, double LoadAverageEnd);
+
+public sealed record BenchLoad(long Rows, long Bytes, double Seconds, double RowsPerSecond, long OrderLineRows, double OrderLineSeconds, double OrderLineRowsPerSecond, double LoadAverage, string Method);
+
+public sealed record BenchStep(string Step, long RowsWritten, double Seconds);
+
+public sealed record BenchTransform(string From, string To, long AffectedDays, long OrderLines, double Seconds, double OrderLinesPerSecond, IReadOnlyList<BenchStep> Steps, double LoadAverage);
+
+public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage);
+
+/// <summary>Peak working set (VmHWM) of this process in each phase, and over the whole run.</summary>
+public sealed record BenchMemory(long GenerateBytes, long LoadBytes, long TransformBytes, long ReportBytes, long PeakBytes, bool PerPhase);
+
+public sealed record BenchTarget(string Name, string Goal, string Measured, bool? Holds);

@@ -1,0 +1,323 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+using Warehouse.Control;
+using Warehouse.Database;
+using Warehouse.Reports;
+using Warehouse.Sample;
+using Warehouse.Stage;
+using Warehouse.Transform;
+
+namespace Warehouse.Bench;
+
+/// <summary>
+/// One benchmark run: generates the sample (streaming), creates a fresh database on the server,
+/// measures the engine's raw bulk-load floor on the same files, our staging load, a full
+/// transform, an incremental transform of the last day, and the workbook of the busiest week,
+/// with this process's peak working set per phase and the database size at the end.
+/// </summary>
+public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, IProgress<string>? progress = null)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task<BenchResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var startedAt = DateTimeOffset.UtcNow;
+        var total = Stopwatch.StartNew();
+        var loadAverageStart = MachineProbe.LoadAverage();
+        var perPhase = MachineProbe.ResetPeak();
+
+        var folder = options.WorkFolder ?? Path.Combine(RepositoryRoot.Find(), "out", "bench",
+            $"sample-{options.Lines}-{options.Shops}-{options.Skus}-{options.Days}-{options.Seed}");
+        var sample = Generate(folder);
+        var generatePeak = MachineProbe.PeakWorkingSet();
+
+        var database = FreshDatabase(server, options.Lines);
+        progress?.Report($"database: {database.Describe()}");
+        try
+        {
+            Migrator.Migrate(database);
+            var files = Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToList();
+
+            progress?.Report("raw floor: the engine's own bulk load of the same files");
+            MachineProbe.ResetPeak();
+            var floorLoad = MachineProbe.LoadAverage();
+            var floorFiles = await RawFloor.LoadAsync(database, files, cancellationToken);
+            await RawFloor.DropAsync(database);
+            var floor = Summarise(floorFiles, floorLoad,
+                database.Engine == Engine.Postgres ? "COPY ... FROM STDIN (FORMAT csv), file streamed unchanged" : "SqlBulkCopy of CsvHelper's CsvDataReader");
+
+            progress?.Report("staging load: warehouse load (CSV -> binary COPY / SqlBulkCopy -> upsert)");
+            var stagingLoad = MachineProbe.LoadAverage();
+            var stagingFiles = await LoadStagingAsync(database, files, cancellationToken);
+            var staging = Summarise(stagingFiles, stagingLoad, database.Engine == Engine.Postgres ? "warehouse load: binary COPY into a temp table, upsert by key" : "warehouse load: SqlBulkCopy into a temp table, upsert by key");
+            var loadPeak = MachineProbe.PeakWorkingSet();
+
+            MachineProbe.ResetPeak();
+            await using var connection = await database.OpenAsync(cancellationToken);
+            progress?.Report("full transform");
+            var full = await TransformAsync(database, connection, new TransformOptions(), cancellationToken);
+            var lastDayKey = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.order_line") ?? 0;
+            var lastDay = DateOnly.ParseExact(lastDayKey.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+            progress?.Report($"incremental transform of {lastDay:yyyy-MM-dd}");
+            var incremental = await TransformAsync(database, connection, new TransformOptions(lastDay, lastDay), cancellationToken);
+            var transformPeak = MachineProbe.PeakWorkingSet();
+
+            MachineProbe.ResetPeak();
+            progress?.Report("report: workbook of the busiest week");
+            var report = await ReportAsync(connection, folder);
+            var reportPeak = MachineProbe.PeakWorkingSet();
+
+            var orderLines = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM fact.order_line");
+            var databaseBytes = await DatabaseSizeAsync(connection, database.Engine);
+            var memory = new BenchMemory(generatePeak, loadPeak, transformPeak, reportPeak,
+                new[] { generatePeak, loadPeak, transformPeak, reportPeak }.Max(), perPhase);
+            var ratio = staging.RowsPerSecond / floor.RowsPerSecond;
+            var orderLineRatio = staging.OrderLineRowsPerSecond / floor.OrderLineRowsPerSecond;
+            var incrementalShare = incremental.Seconds / full.Seconds;
+            var result = new BenchResult
+            {
+                Engine = database.Engine.ToString(),
+                ServerVersion = await ServerVersionAsync(connection, database.Engine),
+                LinesRequested = options.Lines,
+                OrderLines = orderLines,
+                Sample = sample,
+                Machine = MachineProbe.Describe(loadAverageStart, MachineProbe.LoadAverage()),
+                RawFloor = floor,
+                StagingLoad = staging,
+                StagingToFloorRatio = Math.Round(ratio, 3),
+                OrderLineStagingToFloorRatio = Math.Round(orderLineRatio, 3),
+                FullTransform = full,
+                IncrementalTransform = incremental,
+                IncrementalShareOfFull = Math.Round(incrementalShare, 4),
+                Report = report,
+                Memory = memory,
+                DatabaseBytes = databaseBytes,
+                Targets = Targets(orderLines, ratio, full, incrementalShare, memory, report),
+                StartedAt = startedAt,
+                TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
+            };
+            await connection.CloseAsync();
+            return result;
+        }
+        finally
+        {
+            if (!options.Keep)
+            {
+                progress?.Report("dropping the benchmark database (--keep keeps it and the sample)");
+                await DropDatabaseAsync(server, database);
+                if (options.WorkFolder is null && !options.ReuseSample && Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the result as bench/results/&lt;engine&gt;-&lt;lines&gt;.json (or into <see cref="BenchOptions.ResultsFolder"/>).</summary>
+    public string Save(BenchResult result)
+    {
+        var folder = options.ResultsFolder ?? Path.Combine(RepositoryRoot.Find(), "bench", "results");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{result.Engine.ToLowerInvariant()}-{options.Lines}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(result, Json) + "\n");
+        return path;
+    }
+
+    private sealed record SampleMarker(SampleOptions Options, long Rows, long OrderLines);
+
+    private BenchSample Generate(string folder)
+    {
+        var marker = Path.Combine(folder, "bench-sample.json");
+        var sampleOptions = options.Sample;
+        var loadAverage = MachineProbe.LoadAverage();
+        if (options.ReuseSample && File.Exists(marker) && JsonSerializer.Deserialize<SampleMarker>(File.ReadAllText(marker)) is { } existing && existing.Options == sampleOptions)
+        {
+            progress?.Report($"sample: reusing {folder}");
+            return new BenchSample(options.Shops, options.Skus, options.Days, options.Seed, options.OrdersPerDay, existing.Rows, FolderBytes(folder), 0, true, loadAverage);
+        }
+
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        progress?.Report($"sample: {options.Shops} shops, {options.Skus:N0} SKUs, {options.Days} days, {options.OrdersPerDay:N0} orders per shop per day -> {folder}");
+        var clock = Stopwatch.StartNew();
+        var lastReport = Stopwatch.StartNew();
+        var rows = SampleGenerator.Generate(sampleOptions, folder, new InlineProgress<SampleProgress>(p =>
+        {
+            if (lastReport.Elapsed.TotalSeconds >= 10)
+            {
+                lastReport.Restart();
+                progress?.Report($"sample: day {p.DaysDone}/{p.DaysTotal}, {p.OrderLines:N0} order lines");
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var orderLines = rows.GetValueOrDefault("order_line_item.csv");
+        File.WriteAllText(marker, JsonSerializer.Serialize(new SampleMarker(sampleOptions, rows.Values.Sum(), orderLines)));
+        return new BenchSample(options.Shops, options.Skus, options.Days, options.Seed, options.OrdersPerDay, rows.Values.Sum(), FolderBytes(folder), Math.Round(seconds, 2), false, loadAverage);
+    }
+
+    private static long FolderBytes(string folder) => Directory.GetFiles(folder, "*.csv").Sum(f => new FileInfo(f).Length);
+
+    private static BenchLoad Summarise(IReadOnlyList<RawFloor.FileTiming> files, double loadAverage, string method)
+    {
+        var rows = files.Sum(f => f.Rows);
+        var seconds = files.Sum(f => f.Seconds);
+        var lines = files.FirstOrDefault(f => f.Table == "order_line_item") ?? new RawFloor.FileTiming("order_line_item", 0, 0, 0);
+        return new BenchLoad(rows, files.Sum(f => f.Bytes), Math.Round(seconds, 3), Math.Round(rows / Math.Max(seconds, 1e-9)),
+            lines.Rows, Math.Round(lines.Seconds, 3), Math.Round(lines.Rows / Math.Max(lines.Seconds, 1e-9)), loadAverage, method);
+    }
+
+    private static async Task<IReadOnlyList<RawFloor.FileTiming>> LoadStagingAsync(WarehouseDatabase database, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var runLog = new RunLog(database);
+        var runId = await runLog.StartAsync(connection, "bench load", string.Join(' ', files.Select(Path.GetFileName)));
+        var tables = await StagingTable.ReadAllAsync(connection);
+        var loader = new StagingLoader(database, maxRejectRate: 0);
+        var timings = new List<RawFloor.FileTiming>();
+        foreach (var file in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var clock = Stopwatch.StartNew();
+            var result = await loader.LoadFileAsync(connection, tables[name], file, runId, cancellationToken);
+            timings.Add(new RawFloor.FileTiming(name, result.RowsRead, new FileInfo(file).Length, clock.Elapsed.TotalSeconds));
+        }
+
+        await runLog.EndAsync(connection, runId, null);
+        return timings;
+    }
+
+    private static async Task<BenchTransform> TransformAsync(WarehouseDatabase database, DbConnection connection, TransformOptions transform, CancellationToken cancellationToken)
+    {
+        var runLog = new RunLog(database);
+        var loadAverage = MachineProbe.LoadAverage();
+        var runId = await runLog.StartAsync(connection, "bench transform", transform.ToString());
+        var clock = Stopwatch.StartNew();
+        var results = await new TransformRunner(database, runLog).RunAsync(connection, runId, transform, cancellationToken: cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        await runLog.EndAsync(connection, runId, null);
+
+        var stepSeconds = database.Engine == Engine.Postgres
+            ? "CAST(EXTRACT(EPOCH FROM ended_at - started_at) AS float8)"
+            : "CAST(DATEDIFF_BIG(microsecond, started_at, ended_at) AS float) / 1000000";
+        var steps = (await connection.QueryAsync<(string Step, long Rows, double Seconds)>(
+                $"SELECT step_name, rows_written, {stepSeconds} FROM etl.run_step WHERE run_id = @runId ORDER BY step_number", new { runId }))
+            .Select(s => new BenchStep(s.Step, s.Rows, Math.Round(s.Seconds, 3)))
+            .ToList();
+        var affectedDays = results.First(r => r.Step == "etl.prepare_transform").Result.RowsWritten;
+        var lines = results.First(r => r.Step == "etl.compute_order_line").Result.RowsWritten;
+        return new BenchTransform(
+            transform.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "full", transform.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "full",
+            affectedDays, lines, Math.Round(seconds, 3), Math.Round(lines / Math.Max(seconds, 1e-9)), steps, loadAverage);
+    }
+
+    private static async Task<BenchReport> ReportAsync(DbConnection connection, string folder)
+    {
+        var days = await connection.QueryAsync<(int DateKey, long Units)>(
+            "SELECT date_key, SUM(CAST(units AS bigint)) FROM fact.sku_daily GROUP BY date_key");
+        var busiest = days
+            .Select(d => (Week: IsoWeek(d.DateKey), d.Units))
+            .GroupBy(d => d.Week)
+            .OrderByDescending(g => g.Sum(d => d.Units)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .First().Key;
+        var loadAverage = MachineProbe.LoadAverage();
+        var clock = Stopwatch.StartNew();
+        var monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(int.Parse(busiest[..4], CultureInfo.InvariantCulture), int.Parse(busiest[6..], CultureInfo.InvariantCulture), DayOfWeek.Monday));
+        var data = await SkuProfitQueries.ReadAsync(connection, new ReportRequest(monday, monday.AddDays(6), null, null));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"sku-profit-all-{busiest}.xlsx");
+        SkuProfitWorkbook.Write(path, data);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new BenchReport(busiest, data.Lines.Count, data.Campaigns.Count, new FileInfo(path).Length, Math.Round(seconds, 3), loadAverage);
+    }
+
+    private static string IsoWeek(int dateKey)
+    {
+        var day = new DateTime(dateKey / 10000, dateKey / 100 % 100, dateKey % 100, 0, 0, 0, DateTimeKind.Unspecified);
+        return $"{ISOWeek.GetYear(day)}-W{ISOWeek.GetWeekOfYear(day):00}";
+    }
+
+    private static IReadOnlyList<BenchTarget> Targets(long orderLines, double ratio, BenchTransform full, double incrementalShare, BenchMemory memory, BenchReport report)
+    {
+        // The 1 M transform target scales linearly with the lines actually generated (issue 7: 10 M within 10x the 1 M time).
+        var fullBudget = 60.0 * Math.Max(orderLines, 1) / 1_000_000;
+        var reportBudget = 10.0 * Math.Max(report.Skus, 1) / 5_000;
+        const long memoryBudget = 500L * 1024 * 1024;
+        return
+        [
+            new("staging load vs raw floor", ">= 70 % of the floor's rows/s", $"{ratio:P0}", ratio >= 0.70),
+            new("full transform", $"<= 60 s per 1 M order lines ({fullBudget:F1} s here)", $"{full.Seconds:F1} s", full.Seconds <= fullBudget),
+            new("incremental day", "<= 5 % of the full transform", $"{incrementalShare:P1}", incrementalShare <= 0.05),
+            new("peak working set (load, transform, report)", "< 500 MB", $"{Math.Max(memory.LoadBytes, Math.Max(memory.TransformBytes, memory.ReportBytes)) / 1048576.0:F0} MB",
+                Math.Max(memory.LoadBytes, Math.Max(memory.TransformBytes, memory.ReportBytes)) < memoryBudget),
+            new("peak working set (sample generation)", "< 500 MB", $"{memory.GenerateBytes / 1048576.0:F0} MB", memory.GenerateBytes < memoryBudget),
+            new("workbook", $"<= 10 s for 5,000 SKUs ({reportBudget:F1} s for {report.Skus:N0})", $"{report.Seconds:F1} s", report.Seconds <= reportBudget),
+        ];
+    }
+
+    private static async Task<long> DatabaseSizeAsync(DbConnection connection, Engine engine) =>
+        engine == Engine.Postgres
+            ? await connection.ExecuteScalarAsync<long>("SELECT pg_database_size(current_database())")
+            : await connection.ExecuteScalarAsync<long>("SELECT SUM(CAST(size AS bigint)) * 8192 FROM sys.database_files");
+
+    private static async Task<string> ServerVersionAsync(DbConnection connection, Engine engine) =>
+        await connection.ExecuteScalarAsync<string>(engine == Engine.Postgres ? "SHOW server_version" : "SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))") ?? "?";
+
+    /// <summary>The same server, a new database named after the run: warehouse_bench_&lt;lines&gt;_&lt;utc time&gt;.</summary>
+    public static WarehouseDatabase FreshDatabase(WarehouseDatabase server, long lines)
+    {
+        var name = $"warehouse_bench_{lines}_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        if (server.Engine == Engine.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name, CommandTimeout = 0 };
+            return new WarehouseDatabase(Engine.Postgres, builder.ConnectionString);
+        }
+
+        var sql = new SqlConnectionStringBuilder(server.ConnectionString) { InitialCatalog = name, CommandTimeout = 0 };
+        return new WarehouseDatabase(Engine.SqlServer, sql.ConnectionString);
+    }
+
+    private static async Task DropDatabaseAsync(WarehouseDatabase server, WarehouseDatabase database)
+    {
+        try
+        {
+            if (database.Engine == Engine.Postgres)
+            {
+                var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+                NpgsqlConnection.ClearAllPools();
+                var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" };
+                await using var connection = new NpgsqlConnection(admin.ConnectionString);
+                await connection.OpenAsync();
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                return;
+            }
+
+            var catalog = new SqlConnectionStringBuilder(database.ConnectionString).InitialCatalog;
+            SqlConnection.ClearAllPools();
+            var master = new SqlConnectionStringBuilder(server.ConnectionString) { InitialCatalog = "master" };
+            await using var sqlConnection = new SqlConnection(master.ConnectionString);
+            await sqlConnection.OpenAsync();
+            await sqlConnection.ExecuteAsync(
+                $"IF DB_ID(@catalog) IS NOT NULL BEGIN ALTER DATABASE [{catalog}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{catalog}]; END",
+                new { catalog });
+        }
+        catch (DbException error)
+        {
+            Serilog.Log.Warning(error, "could not drop the benchmark database {Database}", database.Describe());
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool and would reorder lines).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
