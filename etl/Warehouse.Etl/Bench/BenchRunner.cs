@@ -22,7 +22,7 @@ namespace Warehouse.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, IProgress<string>? progress = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -247,19 +247,18 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
 
     private static IReadOnlyList<BenchTarget> Targets(long orderLines, double ratio, BenchTransform full, double incrementalShare, BenchMemory memory, BenchReport report)
     {
-        // The 1 M transform target scales linearly with the lines actually generated (issue 7: 10 M within 10x the 1 M time).
-        var fullBudget = 60.0 * Math.Max(orderLines, 1) / 1_000_000;
-        var reportBudget = 10.0 * Math.Max(report.Skus, 1) / 5_000;
+        // 60 s for up to 1 M order lines, then linear (issue 7: 10 M within 10x the 1 M time).
+        var fullBudget = 60.0 * Math.Max(1.0, orderLines / 1_000_000.0);
         const long memoryBudget = 500L * 1024 * 1024;
         return
         [
             new("staging load vs raw floor", ">= 70 % of the floor's rows/s", $"{ratio:P0}", ratio >= 0.70),
-            new("full transform", $"<= 60 s per 1 M order lines ({fullBudget:F1} s here)", $"{full.Seconds:F1} s", full.Seconds <= fullBudget),
+            new("full transform", $"<= 60 s up to 1 M order lines, linear beyond ({fullBudget:F0} s here)", $"{full.Seconds:F1} s", full.Seconds <= fullBudget),
             new("incremental day", "<= 5 % of the full transform", $"{incrementalShare:P1}", incrementalShare <= 0.05),
             new("peak working set (load, transform, report)", "< 500 MB", $"{Math.Max(memory.LoadBytes, Math.Max(memory.TransformBytes, memory.ReportBytes)) / 1048576.0:F0} MB",
                 Math.Max(memory.LoadBytes, Math.Max(memory.TransformBytes, memory.ReportBytes)) < memoryBudget),
             new("peak working set (sample generation)", "< 500 MB", $"{memory.GenerateBytes / 1048576.0:F0} MB", memory.GenerateBytes < memoryBudget),
-            new("workbook", $"<= 10 s for 5,000 SKUs ({reportBudget:F1} s for {report.Skus:N0})", $"{report.Seconds:F1} s", report.Seconds <= reportBudget),
+            new("workbook", $"<= 10 s for a 5,000-SKU catalogue ({report.Skus:N0} SKUs sold in the week)", $"{report.Seconds:F1} s", report.Seconds <= 10),
         ];
     }
 

@@ -1,9 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Diagnostics;
 using Dapper;
 using Spectre.Console;
 using Warehouse.Database;
+using Warehouse.Extract;
+using Warehouse.Import;
+using Warehouse.Logging;
 using Warehouse.Reports;
+using Warehouse.Sample;
+using Warehouse.Sandbox;
 using Warehouse.Transform;
 
 namespace Warehouse.Cli;
@@ -18,45 +24,102 @@ public static class DemoCommand
     public static Command Create()
     {
         var folder = new Option<string>("--out") { Description = "Folder for the sample data and the workbook", DefaultValueFactory = _ => Path.Combine(RepositoryRoot.Find(), "out", "demo") };
+        var viaSandbox = new Option<bool>("--via-sandbox")
+        {
+            Description = "Serve the sample from the local TikTok sandbox and extract it through the real Shop and Marketing API clients (signing, paging, watermarks) instead of loading the files",
+        };
         var command = new Command("demo", "Run the whole flow on generated sample data and print the best and worst SKUs")
         {
-            folder, SampleCommand.Shops, SampleCommand.Skus, SampleCommand.Days, SampleCommand.Seed, SampleCommand.OrdersPerDay,
+            folder, SampleCommand.Shops, SampleCommand.Skus, SampleCommand.Days, SampleCommand.Seed, SampleCommand.OrdersPerDay, viaSandbox,
         };
-        command.SetAction(async parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var context = new CliContext();
             var output = Path.GetFullPath(parse.GetValue(folder)!);
             var sampleFolder = Path.Combine(output, "sample");
             var options = SampleCommand.OptionsFrom(parse);
+            var sandbox = parse.GetValue(viaSandbox);
             AnsiConsole.MarkupLine($"[grey]database:[/] {Markup.Escape(context.Database.Describe())}");
 
-            var workbook = await context.RunAsync("demo", $"--out {output} {options}", async (connection, runId) =>
+            var clock = Stopwatch.StartNew();
+            string[] steps = sandbox ? ["sample", "sandbox", "extract", "seller files", "transform", "report"] : ["sample", "load", "transform", "report"];
+            var workbook = await context.RunAsync("demo", $"--out {output} {options}" + (sandbox ? " --via-sandbox" : ""), async (connection, runId) =>
             {
-                AnsiConsole.MarkupLine("[grey]sample:[/] writing " + Markup.Escape(sampleFolder));
-                if (Directory.Exists(sampleFolder))
+                var path = await ConsoleProgress.RunAsync(steps, async progress =>
                 {
-                    Directory.Delete(sampleFolder, recursive: true);
-                }
+                    if (Directory.Exists(sampleFolder))
+                    {
+                        Directory.Delete(sampleFolder, recursive: true);
+                    }
 
-                var rows = SampleCommand.Generate(options, sampleFolder);
-                AnsiConsole.MarkupLine($"[grey]sample:[/] {rows.Values.Sum():N0} rows in {rows.Count} files");
-                var loaded = await LoadCommand.LoadAsync(context, sampleFolder, runId);
-                AnsiConsole.MarkupLine($"[grey]load:[/] {loaded.Sum(r => r.RowsWritten):N0} rows into staging");
-                var steps = await TransformCommand.RunAsync(context, connection, runId, new TransformOptions());
-                AnsiConsole.MarkupLine($"[grey]transform:[/] {steps.Count} steps in {steps.Sum(s => s.Result.Seconds):F1} s");
+                    SampleCommand.Generate(options, sampleFolder, progress);
+                    if (sandbox)
+                    {
+                        await ExtractFromSandboxAsync(context, connection, runId, options, sampleFolder, progress, cancellationToken);
+                    }
+                    else
+                    {
+                        await LoadCommand.LoadAsync(context, sampleFolder, runId, progress: progress);
+                    }
 
-                var lastDay = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.sku_daily") ?? 0;
-                var last = DateOnly.ParseExact(lastDay.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
-                var week = $"{ISOWeek.GetYear(last.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(last.ToDateTime(TimeOnly.MinValue)):00}";
-                var (from, to, _) = ReportCommand.Range(null, null, week);
-                var path = Path.Combine(output, $"sku-profit-all-{week}.xlsx");
-                await ReportCommand.WriteAsync(connection, new ReportRequest(from, to, null, runId), path);
+                    await TransformCommand.RunAsync(context, connection, runId, new TransformOptions(), progress);
+                    return await WriteWorkbookAsync(connection, runId, output, progress);
+                });
                 await PrintSkuTableAsync(connection);
                 return path;
             });
             AnsiConsole.MarkupLine($"[green]workbook:[/] {Markup.Escape(workbook)}");
+            AnsiConsole.MarkupLine($"[grey]demo:[/] {clock.Elapsed.TotalSeconds:F1} s" + (sandbox ? " (via the sandbox and the TikTok API clients)" : ""));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The sample served by the sandbox on a free loopback port (the files just written, not generated again),
+    /// extracted through the real Shop and Marketing API clients into staging; then the seller-owned files the
+    /// APIs do not send (ad_product_map, affiliate_order, cost_setting, sku_cost, touchpoint) from the sample folder.
+    /// </summary>
+    private static async Task ExtractFromSandboxAsync(
+        CliContext context, System.Data.Common.DbConnection connection, long runId, SampleOptions options, string sampleFolder, IStepProgress progress, CancellationToken cancellationToken)
+    {
+        progress.Start("sandbox");
+        await using var server = new SandboxServer(new SandboxOptions(0, options, new HashSet<string>()), SandboxData.FromFolder(sampleFolder)).Start();
+        progress.Complete("sandbox", $"TikTok sandbox on {server.Url}");
+
+        // Every day the sample has, with room for late updates and settlements on both sides (explicit dates: no watermark involved).
+        var end = options.EndDate ?? SampleOptions.DefaultEndDate;
+        var window = new Extract.ExtractOptions(end.AddDays(-options.Days - 7), end.AddDays(7));
+        var (results, _) = await ExtractCommand.ExtractAsync(context.Database, connection, runId, TikTokSettings.ForSandbox(server.Url), new ResilienceSettings(), window, progress, cancellationToken);
+        var failures = results.Where(r => !r.Succeeded).ToList();
+        if (failures.Count > 0)
+        {
+            throw new WarehouseException($"extract from the sandbox: {string.Join("; ", failures.Select(f => $"{f.Source} {f.Scope}: {f.Error}"))}");
+        }
+
+        const string step = "seller files";
+        progress.Start(step, SellerFiles.SellerTables.Count);
+        long rows = 0;
+        var clock = Stopwatch.StartNew();
+        var files = await new SellerFiles(context.Database).LoadSellerTablesAsync(sampleFolder, runId, new SynchronousProgress<SellerFiles.FileResult>(file =>
+        {
+            rows += file.RowsRead;
+            progress.Advance(step, 1, $"{file.Kind}, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");
+        }), cancellationToken);
+        progress.Complete(step, $"{files.Count} files, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");
+    }
+
+    /// <summary>The workbook of the ISO week of the latest facts.</summary>
+    private static async Task<string> WriteWorkbookAsync(System.Data.Common.DbConnection connection, long runId, string output, IStepProgress progress)
+    {
+        progress.Start("report");
+        var lastDay = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.sku_daily") ?? 0;
+        var last = DateOnly.ParseExact(lastDay.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        var week = $"{ISOWeek.GetYear(last.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(last.ToDateTime(TimeOnly.MinValue)):00}";
+        var (from, to, _) = ReportCommand.Range(null, null, week);
+        var path = Path.Combine(output, $"sku-profit-all-{week}.xlsx");
+        await ReportCommand.WriteAsync(connection, new ReportRequest(from, to, null, runId), path);
+        progress.Complete("report", Path.GetFileName(path));
+        return path;
     }
 
     private sealed record SkuRow(string ShopName, string SkuId, string ProductName, string Tier, decimal NetRevenue, decimal AdSpend, decimal ContributionAfterAds, string Reason);

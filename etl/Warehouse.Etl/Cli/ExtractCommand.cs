@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Warehouse.Database;
 using Warehouse.Extract;
+using Warehouse.Logging;
 
 namespace Warehouse.Cli;
 
@@ -41,9 +42,7 @@ public static class ExtractCommand
     public static async Task<IReadOnlyList<SourceResult>> RunAsync(
         CliContext context, System.Data.Common.DbConnection connection, long runId, TikTokSettings settings, ResilienceSettings resilience, ExtractOptions options, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var runner = new ExtractRunner(context.Database, http, settings, resilience);
-        var results = await runner.RunAsync(connection, runId, options, cancellationToken);
+        var (results, retries) = await ConsoleProgress.RunAsync(["extract"], progress => ExtractAsync(context.Database, connection, runId, settings, resilience, options, progress, cancellationToken));
         foreach (var group in results.GroupBy(r => r.Source))
         {
             var failed = group.Where(r => !r.Succeeded).ToList();
@@ -51,7 +50,7 @@ public static class ExtractCommand
                 + (failed.Count > 0 ? $"  FAILED for {string.Join(", ", failed.Select(f => f.Scope))}: {failed[0].Error}" : ""));
         }
 
-        Console.WriteLine($"extract: {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {runner.Resilience.Retries:N0} retries");
+        Console.WriteLine($"extract: {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {retries:N0} retries");
         var failures = results.Where(r => !r.Succeeded).ToList();
         if (failures.Count > 0)
         {
@@ -59,6 +58,35 @@ public static class ExtractCommand
         }
 
         return results;
+    }
+
+    /// <summary>The extract with progress: pages, rows and rows/s per source as they are committed.</summary>
+    public static async Task<(IReadOnlyList<SourceResult> Results, long Retries)> ExtractAsync(
+        Database.WarehouseDatabase database, System.Data.Common.DbConnection connection, long runId, TikTokSettings settings, ResilienceSettings resilience, ExtractOptions options,
+        IStepProgress? progress, CancellationToken cancellationToken)
+    {
+        const string step = "extract";
+        progress?.Start(step);
+        long rows = 0, pages = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var runner = new ExtractRunner(database, http, settings, resilience)
+        {
+            PageWritten = page =>
+            {
+                rows += page.RowsRead;
+                pages++;
+                // a log line every 25 pages when not in a terminal; the bar on every page
+                var detail = ConsoleProgress.IsInteractive || pages % 25 == 0
+                    ? $"{page.Source} {page.Scope}: {pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)"
+                    : null;
+                progress?.Advance(step, page.RowsRead, detail);
+            },
+        };
+        var results = await runner.RunAsync(connection, runId, options, cancellationToken);
+        progress?.Complete(step, $"{pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s), {runner.Resilience.Retries:N0} retries"
+            + (results.Any(r => !r.Succeeded) ? $", {results.Count(r => !r.Succeeded)} source(s) failed" : ""));
+        return (results, runner.Resilience.Retries);
     }
 
     private static DateOnly? Day(string? text, string option) =>

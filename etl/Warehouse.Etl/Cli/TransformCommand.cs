@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Serilog;
 using Warehouse.Control;
+using Warehouse.Logging;
 using Warehouse.Transform;
 
 namespace Warehouse.Cli;
@@ -22,20 +23,27 @@ public static class TransformCommand
             var options = new TransformOptions(parse.GetValue(From), parse.GetValue(To), parse.GetValue(ClickWindow), parse.GetValue(ViewWindow), parse.GetValue(Method)!);
             options.Validate();
             var context = new CliContext();
-            await context.RunAsync("transform", options.ToString(), (connection, runId) => RunAsync(context, connection, runId, options));
+            await context.RunAsync("transform", options.ToString(), (connection, runId) =>
+                ConsoleProgress.RunAsync(["transform"], progress => RunAsync(context, connection, runId, options, progress)));
         });
         return command;
     }
 
-    public static async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(CliContext context, System.Data.Common.DbConnection connection, long runId, TransformOptions options)
+    public static async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(
+        CliContext context, System.Data.Common.DbConnection connection, long runId, TransformOptions options, IStepProgress? progress = null)
     {
+        const string step = "transform";
+        progress?.Start(step, TransformRunner.Steps.Count);
         var runner = new TransformRunner(context.Database, new RunLog(context.Database));
-        var results = await runner.RunAsync(connection, runId, options);
-        foreach (var (step, result) in results)
+        var results = await runner.RunAsync(connection, runId, options, new SynchronousProgress<string>(procedure => progress?.Advance(step, 1, procedure)));
+        foreach (var (name, result) in results)
         {
-            Log.Information("{Step}: {Rows} rows in {Seconds:F1} s", step, result.RowsWritten, result.Seconds);
+            Log.Information("{Step}: {Rows} rows in {Seconds:F1} s", name, result.RowsWritten, result.Seconds);
         }
 
+        var rows = results.Sum(r => r.Result.RowsWritten);
+        var seconds = results.Sum(r => r.Result.Seconds);
+        progress?.Complete(step, $"{results.Count} steps, {rows:N0} rows ({rows / Math.Max(seconds, 0.001):N0} rows/s)");
         return results;
     }
 }

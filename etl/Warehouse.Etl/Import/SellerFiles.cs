@@ -47,12 +47,28 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var tables = await StagingTable.ReadAllAsync(connection);
+        return await LoadFilesAsync(connection, tables, Files(folder, tables.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)), folder, runId, options, progress, cancellationToken);
+    }
+
+    /// <summary>The seller-owned staging files of a folder `warehouse sample` wrote (the demo: what the sandbox's APIs do not serve).</summary>
+    public async Task<IReadOnlyList<FileResult>> LoadSellerTablesAsync(string sampleFolder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var tables = await StagingTable.ReadAllAsync(connection);
+        var files = SellerTables.Select(t => Path.Combine(sampleFolder, t + ".csv")).Where(File.Exists).Select(f => (f, (string?)Path.GetFileNameWithoutExtension(f))).ToList();
+        return await LoadFilesAsync(connection, tables, files, sampleFolder, runId, new ImportOptions(), progress, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<FileResult>> LoadFilesAsync(
+        DbConnection connection, IReadOnlyDictionary<string, StagingTable> tables, IReadOnlyList<(string File, string? Table)> files, string folder, long runId,
+        ImportOptions options, IProgress<FileResult>? progress, CancellationToken cancellationToken)
+    {
         var runLog = new RunLog(database);
         var loader = new StagingLoader(database, maxRejectRate);
         var importer = new FileImporter(database, maxRejectRate);
         var results = new List<FileResult>();
         var failures = new List<string>();
-        foreach (var (file, table) in Files(folder, tables.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)))
+        foreach (var (file, table) in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try

@@ -52,6 +52,10 @@ public sealed class SandboxData
 
     public IReadOnlyList<Dictionary<string, string>> this[string table] => tables.TryGetValue(table, out var rows) ? rows : [];
 
+    /// <summary>Serves a folder `warehouse sample` already wrote (the demo generates once and serves that).</summary>
+    public static SandboxData FromFolder(string folder) =>
+        Directory.Exists(folder) ? new SandboxData(folder) : throw new Database.WarehouseException($"sample folder {folder} does not exist");
+
     public static SandboxData Generate(SampleOptions options)
     {
         var folder = Path.Combine(Path.GetTempPath(), "warehouse-sandbox", Guid.NewGuid().ToString("N"));

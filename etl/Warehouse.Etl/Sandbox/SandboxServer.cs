@@ -34,9 +34,14 @@ public sealed class SandboxServer : IAsyncDisposable
     private long refreshes;
 
     public SandboxServer(SandboxOptions options)
+        : this(options, SandboxData.Generate(options.Sample))
+    {
+    }
+
+    /// <summary>Serves data already read (<see cref="SandboxData.FromFolder"/>); <paramref name="options"/>.Sample must be what wrote it.</summary>
+    public SandboxServer(SandboxOptions options, SandboxData data)
     {
         this.options = options;
-        var data = SandboxData.Generate(options.Sample);
         shopApi = new ShopApiEndpoints(data);
         marketingApi = new MarketingApiEndpoints(data);
         faults = new SandboxFaults(options, options.Sample.Seed);

@@ -53,10 +53,13 @@ public sealed class ApiExtractStep(ExtractSourceOptions source, ResilienceSettin
             {
                 rows += page.RowsRead;
                 pages++;
-                progress?.Advance(step, page.RowsRead, $"{page.Source} {page.Scope}: {pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");
+                var detail = ConsoleProgress.IsInteractive || pages % 25 == 0
+                    ? $"{page.Source} {page.Scope}: {pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)"
+                    : null;
+                progress?.Advance(step, page.RowsRead, detail);
             },
         };
-        var results = await runner.RunAsync(connection, runId, new ExtractOptions(ShopId: source.Shop), cancellationToken);
+        var results = await runner.RunAsync(connection, runId, new Warehouse.Extract.ExtractOptions(ShopId: source.Shop), cancellationToken);
         var failures = results.Where(r => !r.Succeeded).ToList();
         var summary = $"{results.Sum(r => r.Pages):N0} pages, {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {runner.Resilience.Retries:N0} retries";
         Log.Information("extract {Source}: {Summary}", source.Source, summary);

@@ -87,12 +87,6 @@ public sealed class SellerFilesStep(IExtractStep inner, SellerFilesOptions files
     }
 }
 
-/// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-
 /// <summary>
 /// Source "folder": loads a folder of staging CSV files (what `warehouse load` does: idempotent, rejects
 /// to etl.reject) and moves the folder's watermark to its newest file.

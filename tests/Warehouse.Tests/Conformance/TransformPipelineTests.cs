@@ -60,6 +60,32 @@ public sealed class TransformPipelineTests(WarehouseFixture fixture) : IClassFix
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task The_tiers_follow_the_samples_planted_heroes_and_losers(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        await Pipeline.LoadAsync(database, Pipeline.SmallSampleFiles);
+
+        await Pipeline.TransformAsync(database);
+
+        await using var connection = await database.OpenAsync();
+        var tiers = (await connection.QueryAsync<(string SkuId, string Tier)>(
+            """
+            SELECT product.sku_id, period.tier
+            FROM fact.sku_period AS period
+            JOIN dim.product AS product ON product.product_key = period.product_key
+            WHERE period.period_end_date_key = (SELECT MAX(period_end_date_key) FROM fact.sku_period)
+            """)).ToDictionary(r => r.SkuId, r => r.Tier);
+        var losers = Warehouse.Sample.SampleGenerator.PlantedLoserSkuIds(Pipeline.SmallSample);
+        var heroes = Warehouse.Sample.SampleGenerator.PlantedHeroSkuIds(Pipeline.SmallSample);
+        Assert.NotEmpty(losers);
+        Assert.NotEmpty(heroes);
+        Assert.All(losers, sku => Assert.Equal("loser", tiers.GetValueOrDefault(sku)));
+        Assert.All(heroes, sku => Assert.Contains(tiers.GetValueOrDefault(sku), new[] { "hero", "winner" }));
+        Assert.Contains("hero", heroes.Select(sku => tiers.GetValueOrDefault(sku)));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task Transforming_unchanged_staging_again_gives_identical_facts(Engine engine)
     {
         var database = await fixture.CleanDatabaseAsync(engine);

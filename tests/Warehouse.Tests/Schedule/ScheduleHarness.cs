@@ -89,7 +89,11 @@ internal static class ScheduleHarness
     }
 
     /// <summary>The CLI (warehouse.dll beside the tests) as a child process on the test database, logging to its own folder.</summary>
-    public static Process StartCli(WarehouseDatabase database, string logFolder, params string[] arguments)
+    public static Process StartCli(WarehouseDatabase database, string logFolder, params string[] arguments) =>
+        StartCli(database, logFolder, new Dictionary<string, string>(), arguments);
+
+    /// <summary>The CLI as a child process with extra environment (configuration such as Warehouse__Schedule__Extract__Cron).</summary>
+    public static Process StartCli(WarehouseDatabase database, string logFolder, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -110,6 +114,11 @@ internal static class ScheduleHarness
         start.Environment["Warehouse__Schedule__Report__Folder"] = Path.Combine(logFolder, "reports");
         start.Environment["Warehouse__Schedule__Report__Period"] = "latest-data";
         start.Environment["CI"] = "true"; // plain log lines, no progress bars
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
     }
 
