@@ -42,6 +42,11 @@ catch (WarehouseException error)
     Console.Error.WriteLine($"error: {Warehouse.Logging.SecretValues.Mask(error.Message)}");
     return 1;
 }
+catch (Warehouse.Reports.MissingFxRateException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 1;
+}
 catch (System.Data.Common.DbException error)
 {
     // A check that refused to publish, or a database error: one line, the full detail in the log.

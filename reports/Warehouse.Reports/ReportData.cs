@@ -13,7 +13,37 @@ public sealed record ReportData(
     IReadOnlyList<SkuSettlementLine> Settlements,
     SettlementCheckTotals SettlementChecks,
     IReadOnlyList<SettingLine> Settings,
-    IReadOnlyList<FreshnessLine> Freshness);
+    IReadOnlyList<FreshnessLine> Freshness,
+    ReportCurrency Currency,
+    IReadOnlyList<FxRateLine> Rates);
+
+/// <summary>
+/// The currency of every amount in a workbook. One shop's workbook stays in the shop's currency; an
+/// all-shops workbook is in the reporting currency (setting reporting_currency): each row of each day
+/// is multiplied by that day's rate (rpt.*.fx_rate_to_reporting) before anything is summed.
+/// </summary>
+public sealed record ReportCurrency(string Code, bool Converted, string ReportingCurrency)
+{
+    /// <summary>One sentence for the sheets' subtitles.</summary>
+    public string Describe => Converted
+        ? $"Amounts in {Code}, the reporting currency: each shop's amounts converted at each day's rate before summing (rates on Assumptions)."
+        : $"Amounts in {Code}, the shop's currency (not converted).";
+}
+
+/// <summary>The rate that converted one currency on one day (rpt.fx_rate).</summary>
+public sealed record FxRateLine
+{
+    public string Currency { get; init; } = "";
+    public object Day { get; init; } = DateOnly.MinValue;
+    public decimal? Rate { get; init; }
+    public object? RateDate { get; init; }
+}
+
+/// <summary>
+/// An all-shops workbook needs a rate for every shop currency on every day it reads; a missing rate is
+/// never taken as 1. The message names the shop, currency and days, and what to load.
+/// </summary>
+public sealed class MissingFxRateException(string message) : InvalidOperationException(message);
 
 /// <summary>Sums of rpt.sku_daily over a range of days.</summary>
 public sealed record PeriodTotals

@@ -11,6 +11,7 @@ internal static class SheetWriter
     public const string Ratio = "0.00";
     public const string Days = "0.0";
     public const string Date = "yyyy-mm-dd";
+    public const string FxRate = "0.0000####";
 
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#DDEBF7");
 

@@ -7,14 +7,23 @@ namespace Warehouse.Reports;
 public static class SkuProfitQueries
 {
     /// <summary>Reads everything the workbook shows.</summary>
+    /// <exception cref="MissingFxRateException">An all-shops workbook and a shop currency without a rate on a day it reads.</exception>
     public static async Task<ReportData> ReadAsync(DbConnection connection, ReportRequest request)
     {
+        var currency = await CurrencyAsync(connection, request);
+        var review = await ReviewPeriodAsync(connection, request);
+        var (firstDay, lastDay) = DaysRead(request, review);
+        var rates = currency.Converted ? await RatesAsync(connection, firstDay, lastDay) : [];
+        if (currency.Converted)
+        {
+            await EnsureRatesAsync(connection, currency, firstDay, lastDay);
+        }
+
         var current = await TotalsAsync(connection, request.From, request.To, request.ShopId);
         var (priorFrom, priorTo) = request.Prior(1);
         var prior = await TotalsAsync(connection, priorFrom, priorTo, request.ShopId);
         var (fourFrom, _) = request.Prior(4);
         var priorFour = (await TotalsAsync(connection, fourFrom, priorTo, request.ShopId)).DividedBy(4);
-        var review = await ReviewPeriodAsync(connection, request);
         var tiers = review is null ? [] : await TiersAsync(connection, request, review);
         var tierByProduct = tiers.ToDictionary(t => t.ProductKey, t => t.Tier);
         var lines = (await SkuLinesAsync(connection, request))
@@ -27,43 +36,152 @@ public static class SkuProfitQueries
             await SettlementChecksAsync(connection, request),
             (await connection.QueryAsync<SettingLine>(
                 "SELECT setting_name AS SettingName, setting_value AS SettingValue, description AS Description FROM rpt.setting ORDER BY setting_name")).ToList(),
-            await FreshnessAsync(connection, request));
+            await FreshnessAsync(connection, request),
+            currency,
+            rates);
     }
 
-    public static async Task<PeriodTotals> TotalsAsync(DbConnection connection, DateOnly from, DateOnly to, string? shopId) =>
-        await connection.QuerySingleAsync<PeriodTotals>(
+    /// <summary>
+    /// An amount column as the workbook sums it: as stored for one shop, times the row's day rate into
+    /// the reporting currency for all shops (every money view carries fx_rate_to_reporting).
+    /// </summary>
+    private static string Money(ReportRequest request, string column, string? alias = null)
+    {
+        var prefix = alias is null ? "" : alias + ".";
+        return request.ShopId is null ? $"{prefix}{column} * {prefix}fx_rate_to_reporting" : prefix + column;
+    }
+
+    /// <summary>The shop's currency for one shop; the reporting currency, converted, for all shops.</summary>
+    public static async Task<ReportCurrency> CurrencyAsync(DbConnection connection, ReportRequest request)
+    {
+        var reporting = await connection.ExecuteScalarAsync<string?>(
+            "SELECT setting_value FROM rpt.setting WHERE setting_name = 'reporting_currency'");
+        if (request.ShopId is null)
+        {
+            return reporting is null
+                ? throw new MissingFxRateException("setting reporting_currency is missing from etl.setting: the all-shops workbook has no currency to convert to")
+                : new ReportCurrency(reporting, Converted: true, reporting);
+        }
+
+        var shopCurrency = await connection.ExecuteScalarAsync<string?>(
+            "SELECT currency FROM rpt.dim_shop WHERE shop_id = @shop", new { shop = request.ShopId });
+        return new ReportCurrency(shopCurrency ?? "", Converted: false, reporting ?? "");
+    }
+
+    /// <summary>Every day the workbook reads: the prior four periods to the last day, and the tier review period.</summary>
+    public static (DateOnly First, DateOnly Last) DaysRead(ReportRequest request, ReviewPeriod? review)
+    {
+        var (fourFrom, _) = request.Prior(4);
+        var first = review is { } p && p.Start < fourFrom ? p.Start : fourFrom;
+        return (first, request.To);
+    }
+
+    /// <summary>The rate of every shop currency other than the reporting currency on every day read (rpt.fx_rate).</summary>
+    public static async Task<IReadOnlyList<FxRateLine>> RatesAsync(DbConnection connection, DateOnly first, DateOnly last) =>
+        (await connection.QueryAsync<FxRateLine>(
             """
-            SELECT COALESCE(SUM(list_amount), 0) AS ListAmount, COALESCE(SUM(seller_discount), 0) AS SellerDiscount,
-                   COALESCE(SUM(gmv), 0) AS Gmv, COALESCE(SUM(refund_amount), 0) AS RefundAmount,
-                   COALESCE(SUM(net_revenue), 0) AS NetRevenue, COALESCE(SUM(platform_fee), 0) AS PlatformFee,
-                   COALESCE(SUM(transaction_fee), 0) AS TransactionFee, COALESCE(SUM(affiliate_commission), 0) AS AffiliateCommission,
-                   COALESCE(SUM(shipping_cost), 0) AS ShippingCost, COALESCE(SUM(cogs), 0) AS Cogs,
-                   COALESCE(SUM(other_variable_cost), 0) AS OtherVariableCost,
-                   COALESCE(SUM(contribution_before_ads), 0) AS ContributionBeforeAds, COALESCE(SUM(ad_spend), 0) AS AdSpend,
-                   COALESCE(SUM(contribution_after_ads), 0) AS ContributionAfterAds, COALESCE(SUM(attributed_gmv), 0) AS AttributedGmv
+            SELECT fx.currency AS Currency, fx.calendar_date AS Day, fx.fx_rate_to_reporting AS Rate, fx.fx_rate_date AS RateDate
+            FROM rpt.fx_rate AS fx
+            WHERE fx.date_key BETWEEN @from AND @to AND fx.currency <> fx.reporting_currency
+              AND fx.currency IN (SELECT shop.currency FROM rpt.dim_shop AS shop WHERE shop.shop_key <> 0)
+            ORDER BY fx.currency, fx.date_key
+            """,
+            new { from = ReportRequest.Key(first), to = ReportRequest.Key(last) })).ToList();
+
+    private sealed record MissingRate
+    {
+        public string ShopId { get; init; } = "";
+        public string ShopName { get; init; } = "";
+        public string Currency { get; init; } = "";
+        public object FirstDay { get; init; } = DateOnly.MinValue;
+        public object LastDay { get; init; } = DateOnly.MinValue;
+        public int Days { get; init; }
+    }
+
+    /// <summary>Refuses to convert when a row the workbook reads has no rate (profit model: never silently 1).</summary>
+    public static async Task EnsureRatesAsync(DbConnection connection, ReportCurrency currency, DateOnly first, DateOnly last)
+    {
+        var missing = (await connection.QueryAsync<MissingRate>(
+            """
+            SELECT shop.shop_id AS ShopId, MAX(shop.shop_name) AS ShopName, MAX(shop.currency) AS Currency,
+                   MIN(day.calendar_date) AS FirstDay, MAX(day.calendar_date) AS LastDay, COUNT(DISTINCT day.date_key) AS Days
+            FROM (
+                SELECT shop_key, date_key FROM rpt.sku_daily
+                WHERE date_key BETWEEN @from AND @to AND fx_rate_to_reporting IS NULL
+                UNION
+                SELECT shop_key, date_key FROM rpt.campaign_profit
+                WHERE date_key BETWEEN @from AND @to AND fx_rate_to_reporting IS NULL
+                UNION
+                SELECT shop_key, date_key FROM rpt.sku_settlement
+                WHERE date_key BETWEEN @from AND @to AND fx_rate_to_reporting IS NULL
+            ) AS unconverted
+            JOIN rpt.dim_shop AS shop ON shop.shop_key = unconverted.shop_key
+            JOIN rpt.dim_date AS day ON day.date_key = unconverted.date_key
+            GROUP BY shop.shop_id
+            ORDER BY shop.shop_id
+            """,
+            new { from = ReportRequest.Key(first), to = ReportRequest.Key(last) })).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var parts = missing.Select(m =>
+        {
+            var (firstDay, lastDay) = (ToDate(m.FirstDay), ToDate(m.LastDay));
+            var days = firstDay == lastDay
+                ? $"{firstDay:yyyy-MM-dd}"
+                : $"{firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd}, {m.Days} days with amounts";
+            return m.ShopId.Length == 0
+                ? $"amounts of shop Unknown (spend of campaigns linked to no shop) have no currency to convert from ({days})"
+                : $"shop {m.ShopId} ({m.ShopName}) has no {m.Currency} to {currency.ReportingCurrency} rate on or before {firstDay:yyyy-MM-dd} (needed for {days})";
+        });
+        throw new MissingFxRateException(
+            $"the all-shops workbook converts every amount to {currency.ReportingCurrency} (setting reporting_currency) with each day's rate, " +
+            $"and a rate is missing: {string.Join("; ", parts)}. Load fx_rate.csv (stg.fx_rate: currency, rate_date, rate_to_reporting) " +
+            "with a rate on or before that day (rpt.reconciliation, check fx_rate, lists the shop-days), or write one shop's workbook with --shop.");
+    }
+
+    /// <summary>Sums of rpt.sku_daily over the days: one shop in its currency, all shops in the reporting currency.</summary>
+    public static async Task<PeriodTotals> TotalsAsync(DbConnection connection, DateOnly from, DateOnly to, string? shopId)
+    {
+        var request = new ReportRequest(from, to, shopId, null);
+        string M(string column) => Money(request, column);
+        return await connection.QuerySingleAsync<PeriodTotals>(
+            $"""
+            SELECT COALESCE(SUM({M("list_amount")}), 0) AS ListAmount, COALESCE(SUM({M("seller_discount")}), 0) AS SellerDiscount,
+                   COALESCE(SUM({M("gmv")}), 0) AS Gmv, COALESCE(SUM({M("refund_amount")}), 0) AS RefundAmount,
+                   COALESCE(SUM({M("net_revenue")}), 0) AS NetRevenue, COALESCE(SUM({M("platform_fee")}), 0) AS PlatformFee,
+                   COALESCE(SUM({M("transaction_fee")}), 0) AS TransactionFee, COALESCE(SUM({M("affiliate_commission")}), 0) AS AffiliateCommission,
+                   COALESCE(SUM({M("shipping_cost")}), 0) AS ShippingCost, COALESCE(SUM({M("cogs")}), 0) AS Cogs,
+                   COALESCE(SUM({M("other_variable_cost")}), 0) AS OtherVariableCost,
+                   COALESCE(SUM({M("contribution_before_ads")}), 0) AS ContributionBeforeAds, COALESCE(SUM({M("ad_spend")}), 0) AS AdSpend,
+                   COALESCE(SUM({M("contribution_after_ads")}), 0) AS ContributionAfterAds, COALESCE(SUM({M("attributed_gmv")}), 0) AS AttributedGmv
             FROM rpt.sku_daily
             WHERE date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop_id = @shop)
             """,
             new { from = ReportRequest.Key(from), to = ReportRequest.Key(to), shop = shopId });
+    }
 
     public static async Task<IReadOnlyList<SkuProfitLine>> SkuLinesAsync(DbConnection connection, ReportRequest request)
     {
+        string M(string column) => Money(request, column);
         var rows = await connection.QueryAsync<SkuProfitLine>(
-            """
+            $"""
             SELECT product_key AS ProductKey, MAX(shop_id) AS ShopId, MAX(shop_name) AS ShopName, MAX(sku_id) AS SkuId,
                    MAX(seller_sku) AS SellerSku, MAX(product_name) AS ProductName,
-                   SUM(orders) AS Orders, SUM(units) AS Units, SUM(list_amount) AS ListAmount, SUM(seller_discount) AS SellerDiscount,
-                   SUM(platform_discount) AS PlatformDiscount, SUM(gmv) AS Gmv, SUM(refund_amount) AS RefundAmount,
-                   SUM(net_revenue) AS NetRevenue, SUM(platform_fee) AS PlatformFee, SUM(transaction_fee) AS TransactionFee,
-                   SUM(affiliate_commission) AS AffiliateCommission, SUM(shipping_cost) AS ShippingCost, SUM(cogs) AS Cogs,
-                   SUM(other_variable_cost) AS OtherVariableCost, SUM(contribution_before_ads) AS ContributionBeforeAds,
-                   SUM(ad_spend) AS AdSpend, SUM(contribution_after_ads) AS ContributionAfterAds, SUM(attributed_gmv) AS AttributedGmv,
-                   SUM(attributed_orders) AS AttributedOrders, SUM(estimated_fee_revenue) AS EstimatedFeeRevenue,
-                   SUM(settled_net_revenue) AS SettledNetRevenue
+                   SUM(orders) AS Orders, SUM(units) AS Units, SUM({M("list_amount")}) AS ListAmount, SUM({M("seller_discount")}) AS SellerDiscount,
+                   SUM({M("platform_discount")}) AS PlatformDiscount, SUM({M("gmv")}) AS Gmv, SUM({M("refund_amount")}) AS RefundAmount,
+                   SUM({M("net_revenue")}) AS NetRevenue, SUM({M("platform_fee")}) AS PlatformFee, SUM({M("transaction_fee")}) AS TransactionFee,
+                   SUM({M("affiliate_commission")}) AS AffiliateCommission, SUM({M("shipping_cost")}) AS ShippingCost, SUM({M("cogs")}) AS Cogs,
+                   SUM({M("other_variable_cost")}) AS OtherVariableCost, SUM({M("contribution_before_ads")}) AS ContributionBeforeAds,
+                   SUM({M("ad_spend")}) AS AdSpend, SUM({M("contribution_after_ads")}) AS ContributionAfterAds, SUM({M("attributed_gmv")}) AS AttributedGmv,
+                   SUM(attributed_orders) AS AttributedOrders, SUM({M("estimated_fee_revenue")}) AS EstimatedFeeRevenue,
+                   SUM({M("settled_net_revenue")}) AS SettledNetRevenue
             FROM rpt.sku_daily
             WHERE date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop_id = @shop)
             GROUP BY product_key
-            ORDER BY SUM(contribution_after_ads) DESC, product_key
+            ORDER BY SUM({M("contribution_after_ads")}) DESC, product_key
             """,
             new { from = request.FromKey, to = request.ToKey, shop = request.ShopId });
         return rows.ToList();
@@ -100,8 +218,14 @@ public static class SkuProfitQueries
         _ => throw new InvalidCastException($"not a date: {value} ({value.GetType().Name})"),
     };
 
-    public static async Task<IReadOnlyList<SkuTierLine>> TiersAsync(DbConnection connection, ReportRequest request, ReviewPeriod review) =>
-        (await connection.QueryAsync<SkuTierLine>(
+    /// <summary>
+    /// The SKUs' tiers in the review period. For all shops their amounts are the review period's days of
+    /// rpt.sku_daily converted day by day (rpt.sku_profit holds them in the shop's currency); the tier,
+    /// the reason, the margin and the ROI stay as the transform decided them, in the shop's currency.
+    /// </summary>
+    public static async Task<IReadOnlyList<SkuTierLine>> TiersAsync(DbConnection connection, ReportRequest request, ReviewPeriod review)
+    {
+        var tiers = (await connection.QueryAsync<SkuTierLine>(
             """
             SELECT product_key AS ProductKey, shop_name AS ShopName, sku_id AS SkuId, seller_sku AS SellerSku, product_name AS ProductName,
                    tier AS Tier, action AS Action, reason AS Reason, orders AS Orders, net_revenue AS NetRevenue, ad_spend AS AdSpend,
@@ -115,23 +239,53 @@ public static class SkuProfitQueries
                      contribution_after_ads DESC, sku_id
             """,
             new { end = review.EndDateKey, shop = request.ShopId })).ToList();
+        if (request.ShopId is not null)
+        {
+            return tiers;
+        }
+
+        var converted = (await connection.QueryAsync<(int ProductKey, decimal NetRevenue, decimal AdSpend, decimal ContributionAfterAds)>(
+            $"""
+            SELECT product_key, SUM({Money(request, "net_revenue")}), SUM({Money(request, "ad_spend")}), SUM({Money(request, "contribution_after_ads")})
+            FROM rpt.sku_daily
+            WHERE date_key BETWEEN @from AND @to
+            GROUP BY product_key
+            """,
+            new { from = ReportRequest.Key(review.Start), to = review.EndDateKey })).ToDictionary(c => c.ProductKey);
+        return tiers.Select(t => converted.TryGetValue(t.ProductKey, out var c)
+                ? t with { NetRevenue = c.NetRevenue, AdSpend = c.AdSpend, ContributionAfterAds = c.ContributionAfterAds }
+                : t with { NetRevenue = 0m, AdSpend = 0m, ContributionAfterAds = 0m })
+            .OrderBy(t => TierOrder(t.Tier)).ThenByDescending(t => t.ContributionAfterAds).ThenBy(t => t.SkuId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static int TierOrder(string tier) => tier switch
+    {
+        "hero" => 1,
+        "winner" => 2,
+        "marginal" => 3,
+        "testing" => 4,
+        "loser" => 5,
+        _ => 6,
+    };
 
     public static async Task<IReadOnlyList<CampaignLine>> CampaignsAsync(DbConnection connection, ReportRequest request)
     {
         var parameters = new { from = request.FromKey, to = request.ToKey, shop = request.ShopId };
+        string M(string column) => Money(request, column, "campaign");
         var campaigns = (await connection.QueryAsync<CampaignLine>(
-            """
+            $"""
             SELECT MAX(shop.shop_name) AS ShopName, campaign.advertiser_id AS AdvertiserId, campaign.campaign_id AS CampaignId,
                    MAX(campaign.campaign_name) AS CampaignName, MAX(campaign.campaign_type) AS CampaignType,
                    COUNT(DISTINCT CASE WHEN campaign.ad_id <> '' THEN campaign.ad_id END) AS Ads,
-                   SUM(campaign.spend) AS Spend, SUM(campaign.allocated_spend) AS AllocatedSpend,
-                   SUM(campaign.unallocated_spend) AS UnallocatedSpend, SUM(campaign.attributed_gmv) AS AttributedGmv,
-                   SUM(campaign.attributed_orders) AS AttributedOrders, SUM(campaign.tiktok_reported_gmv) AS TiktokReportedGmv
+                   SUM({M("spend")}) AS Spend, SUM({M("allocated_spend")}) AS AllocatedSpend,
+                   SUM({M("unallocated_spend")}) AS UnallocatedSpend, SUM({M("attributed_gmv")}) AS AttributedGmv,
+                   SUM(campaign.attributed_orders) AS AttributedOrders, SUM({M("tiktok_reported_gmv")}) AS TiktokReportedGmv
             FROM rpt.campaign_profit AS campaign
             JOIN rpt.dim_shop AS shop ON shop.shop_key = campaign.shop_key
             WHERE campaign.date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop.shop_id = @shop)
             GROUP BY campaign.advertiser_id, campaign.campaign_id
-            ORDER BY SUM(campaign.spend) DESC, campaign.campaign_id
+            ORDER BY SUM({M("spend")}) DESC, campaign.campaign_id
             """, parameters)).ToList();
 
         var allocations = (await connection.QueryAsync<(string CampaignId, int ProductKey, string Rule, string Method)>(
@@ -150,27 +304,31 @@ public static class SkuProfitQueries
         }).ToList();
     }
 
-    public static async Task<IReadOnlyList<SkuSettlementLine>> SettlementsAsync(DbConnection connection, ReportRequest request) =>
-        (await connection.QueryAsync<SkuSettlementLine>(
-            """
+    public static async Task<IReadOnlyList<SkuSettlementLine>> SettlementsAsync(DbConnection connection, ReportRequest request)
+    {
+        string M(string column) => Money(request, column, "settlement");
+        return (await connection.QueryAsync<SkuSettlementLine>(
+            $"""
             SELECT settlement.product_key AS ProductKey, SUM(settlement.order_lines) AS OrderLines,
                    SUM(settlement.settled_order_lines) AS SettledOrderLines, SUM(settlement.estimated_order_lines) AS EstimatedOrderLines,
-                   SUM(settlement.net_revenue) AS NetRevenue, SUM(settlement.settled_net_revenue) AS SettledNetRevenue,
-                   SUM(settlement.estimated_net_revenue) AS EstimatedNetRevenue, SUM(settlement.estimated_fees) AS EstimatedFees,
-                   SUM(settlement.computed_settlement_amount) AS ComputedSettlementAmount,
-                   SUM(settlement.tiktok_settlement_amount) AS TiktokSettlementAmount
+                   SUM({M("net_revenue")}) AS NetRevenue, SUM({M("settled_net_revenue")}) AS SettledNetRevenue,
+                   SUM({M("estimated_net_revenue")}) AS EstimatedNetRevenue, SUM({M("estimated_fees")}) AS EstimatedFees,
+                   SUM({M("computed_settlement_amount")}) AS ComputedSettlementAmount,
+                   SUM({M("tiktok_settlement_amount")}) AS TiktokSettlementAmount
             FROM rpt.sku_settlement AS settlement
             JOIN rpt.dim_shop AS shop ON shop.shop_key = settlement.shop_key
             WHERE settlement.date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop.shop_id = @shop)
             GROUP BY settlement.product_key
             """,
             new { from = request.FromKey, to = request.ToKey, shop = request.ShopId })).ToList();
+    }
 
     public static async Task<SettlementCheckTotals> SettlementChecksAsync(DbConnection connection, ReportRequest request) =>
         await connection.QuerySingleAsync<SettlementCheckTotals>(
-            """
+            $"""
             SELECT COUNT(*) AS Orders, COALESCE(SUM(CASE WHEN is_flagged = @yes THEN 1 ELSE 0 END), 0) AS FlaggedOrders,
-                   COALESCE(SUM(source_amount), 0) AS TiktokSettlementAmount, COALESCE(SUM(warehouse_amount), 0) AS ComputedSettlementAmount
+                   COALESCE(SUM({Money(request, "source_amount")}), 0) AS TiktokSettlementAmount,
+                   COALESCE(SUM({Money(request, "warehouse_amount")}), 0) AS ComputedSettlementAmount
             FROM rpt.reconciliation
             WHERE check_name = 'settlement' AND date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop_id = @shop)
             """,

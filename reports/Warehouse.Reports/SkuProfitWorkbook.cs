@@ -31,6 +31,13 @@ public static class SkuProfitWorkbook
         WriteCampaigns(workbook.AddWorksheet(SheetNames[4]), data);
         WriteSettledVsEstimated(workbook.AddWorksheet(SheetNames[5]), data);
         WriteAssumptions(workbook.AddWorksheet(SheetNames[6]), data);
+        foreach (var sheet in workbook.Worksheets)
+        {
+            // Printed (or turned into PDF) a sheet keeps its columns together: landscape, one page wide.
+            sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+            sheet.PageSetup.FitToPages(1, 0);
+        }
+
         workbook.Properties.Title = $"SKU profit {data.Request.Label}";
         workbook.Properties.Subject = PeriodText(data.Request);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -42,7 +49,8 @@ public static class SkuProfitWorkbook
     private static void WriteSummary(IXLWorksheet sheet, ReportData data)
     {
         var request = data.Request;
-        Title(sheet, "SKU profit summary", PeriodText(request));
+        Title(sheet, "SKU profit summary", PeriodText(request) + ". " + data.Currency.Describe);
+        sheet.Cell(3, 1).Text(ConversionText(data)).Style.Font.Bold = data.Currency.Converted;
         var period = request.Days == 7 ? "week" : "period";
         Header(sheet, 4, 1, "Figure", $"This {period}", $"Prior {period}", "Change", "Change %", $"Prior 4-{period} average", "vs 4-" + period + " average");
 
@@ -167,6 +175,22 @@ public static class SkuProfitWorkbook
         }
     }
 
+    /// <summary>What was converted, with which rates (the range of each currency's daily rates), or that nothing was.</summary>
+    public static string ConversionText(ReportData data)
+    {
+        var currency = data.Currency;
+        if (!currency.Converted)
+        {
+            return $"Currency: {currency.Code}, the shop's own; nothing is converted.";
+        }
+
+        var ranges = data.Rates.Where(r => r.Rate is not null).GroupBy(r => r.Currency, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} at {g.Min(r => r.Rate)!.Value.ToString("0.0000####", CultureInfo.InvariantCulture)} to {g.Max(r => r.Rate)!.Value.ToString("0.0000####", CultureInfo.InvariantCulture)}")
+            .ToList();
+        var rates = ranges.Count == 0 ? "" : $" ({string.Join(", ", ranges)} {currency.Code} per unit, one rate a day, listed on Assumptions)";
+        return $"Currency: {currency.Code} (setting reporting_currency). Every amount of every shop is converted to {currency.Code} at its own day's rate{rates} before it is summed; {currency.Code} itself at 1.";
+    }
+
     // ---------------------------------------------------------------- GMV to bank
 
     private static readonly SheetTable<GmvToBankRow> GmvToBankColumns = new(
@@ -204,7 +228,7 @@ public static class SkuProfitWorkbook
 
     private static void WriteGmvToBank(IXLWorksheet sheet, ReportData data)
     {
-        Title(sheet, "From GMV to the bank", PeriodText(data.Request) + ". Deductions are negative; the SKU rows below add up to the totals row.");
+        Title(sheet, "From GMV to the bank", PeriodText(data.Request) + ". Deductions are negative; the SKU rows below add up to the totals row. " + data.Currency.Describe);
         var settlements = data.Settlements.ToDictionary(s => s.ProductKey);
         var rows = data.Lines.Select(l => new GmvToBankRow(l, settlements.GetValueOrDefault(l.ProductKey))).ToList();
 
@@ -340,7 +364,7 @@ public static class SkuProfitWorkbook
 
     private static void WriteSkuProfitAndLoss(IXLWorksheet sheet, ReportData data)
     {
-        Title(sheet, "SKU P&L", PeriodText(data.Request) + ". Amounts are sums from the warehouse; GMV, net revenue, contributions and ratios are formulas over the row.");
+        Title(sheet, "SKU P&L", PeriodText(data.Request) + ". Amounts are sums from the warehouse; GMV, net revenue, contributions and ratios are formulas over the row. " + data.Currency.Describe);
         var lastRow = SkuProfitColumns.Write(sheet, SkuProfitHeaderRow, data.Lines);
         SkuProfitColumns.AsTable(sheet, SkuProfitHeaderRow, lastRow, "SkuProfitAndLoss");
         sheet.SheetView.FreezeColumns(SkuProfitColumns.IndexOf("product"));
@@ -381,7 +405,10 @@ public static class SkuProfitWorkbook
         var subtitle = data.Review is { } p
             ? $"Review period {p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd} (the latest ending on or before {data.Request.To:yyyy-MM-dd}); rules of profit model section 6."
             : "No review period ends on or before the report's last day yet.";
-        Title(sheet, "Tiers and actions", subtitle);
+        var amounts = data.Currency.Converted
+            ? $" Amounts in {data.Currency.Code}, converted day by day; the reasons quote each shop's own currency, in which the tier was decided."
+            : " " + data.Currency.Describe;
+        Title(sheet, "Tiers and actions", subtitle + amounts);
         var lastRow = TierColumns.Write(sheet, 3, data.Tiers);
         TierColumns.AsTable(sheet, 3, lastRow, "TiersAndActions");
         sheet.Range(4, TierColumns.IndexOf("reason"), Math.Max(lastRow, 4), TierColumns.IndexOf("reason")).Style.Alignment.WrapText = true;
@@ -411,7 +438,7 @@ public static class SkuProfitWorkbook
 
     private static void WriteCampaigns(IXLWorksheet sheet, ReportData data)
     {
-        Title(sheet, "Campaigns", PeriodText(data.Request) + ". Spend as TikTok reports it, its allocation to SKUs (profit model section 3) and the GMV attributed to it (section 2).");
+        Title(sheet, "Campaigns", PeriodText(data.Request) + ". Spend as TikTok reports it, its allocation to SKUs (profit model section 3) and the GMV attributed to it (section 2). " + data.Currency.Describe);
         const int headerRow = 5;
         var lastRow = CampaignColumns.Write(sheet, headerRow, data.Campaigns);
         CampaignColumns.AsTable(sheet, headerRow, lastRow, "Campaigns");
@@ -449,7 +476,7 @@ public static class SkuProfitWorkbook
 
     private static void WriteSettledVsEstimated(IXLWorksheet sheet, ReportData data)
     {
-        Title(sheet, "Settled vs estimated", PeriodText(data.Request) + ". Fees are TikTok's own once an order is settled; before that they are estimates (profit model section 1).");
+        Title(sheet, "Settled vs estimated", PeriodText(data.Request) + ". Fees are TikTok's own once an order is settled; before that they are estimates (profit model section 1). " + data.Currency.Describe);
         var lines = data.Lines.ToDictionary(l => l.ProductKey);
         var rows = data.Settlements
             .Where(s => lines.ContainsKey(s.ProductKey))
@@ -501,6 +528,7 @@ public static class SkuProfitWorkbook
         ("settled / estimated", "a line is settled once TikTok's statement carries it; until then its fees are estimates"),
         ("tier", "organic, testing, loser, hero, marginal, winner: first rule that matches over the review period (section 6)"),
         ("days_of_cover", "on-hand units / average daily units over the stock window"),
+        ("fx_rate_to_reporting", "units of the reporting currency per unit of the shop's currency on the row's day: the latest stg.fx_rate on or before the day; 1 for the reporting currency itself; a missing rate stays missing (never 1)"),
     ];
 
     private static void WriteAssumptions(IXLWorksheet sheet, ReportData data)
@@ -512,10 +540,12 @@ public static class SkuProfitWorkbook
         {
             ("Period", $"{request.From:yyyy-MM-dd} to {request.To:yyyy-MM-dd} ({request.Label}, {request.Days} days, shop-local days)"),
             ("Shop", request.ShopId ?? "all shops"),
+            ("Currency", data.Currency.Describe),
+            ("Conversion", ConversionText(data)),
             ("Run id", request.RunId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"),
             ("Written at (UTC)", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
             ("Tier review period", data.Review is { } p ? $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}" : "(none yet)"),
-            ("Source", "rpt views of the warehouse: rpt.sku_daily, rpt.sku_profit, rpt.campaign_profit, rpt.sku_ad_spend, rpt.sku_settlement, rpt.reconciliation, rpt.setting, rpt.data_freshness"),
+            ("Source", "rpt views of the warehouse: rpt.sku_daily, rpt.sku_profit, rpt.campaign_profit, rpt.sku_ad_spend, rpt.sku_settlement, rpt.reconciliation, rpt.fx_rate, rpt.setting, rpt.data_freshness"),
         })
         {
             sheet.Cell(row, 1).Label(label, bold: true);
@@ -532,6 +562,26 @@ public static class SkuProfitWorkbook
             sheet.Cell(row, 2).Text(setting.SettingValue);
             sheet.Cell(row, 3).Text(setting.Description);
             row++;
+        }
+
+        if (data.Currency.Converted)
+        {
+            row++;
+            sheet.Cell(row++, 1).Label($"Exchange rates used (rpt.fx_rate: units of {data.Currency.Code} per unit; a rate applies from its date until the next one)", bold: true);
+            Header(sheet, row++, 1, "Currency", "Day", $"Rate to {data.Currency.Code}", "Rate dated");
+            foreach (var rate in data.Rates)
+            {
+                sheet.Cell(row, 1).Text(rate.Currency);
+                sheet.Cell(row, 2).Text(SkuProfitQueries.ToDate(rate.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                sheet.Cell(row, 3).Number(rate.Rate, FxRate);
+                sheet.Cell(row, 4).Text(rate.RateDate is { } dated ? SkuProfitQueries.ToDate(dated).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "");
+                row++;
+            }
+
+            if (data.Rates.Count == 0)
+            {
+                sheet.Cell(row++, 1).Text($"none needed: every shop is in {data.Currency.Code}");
+            }
         }
 
         row++;

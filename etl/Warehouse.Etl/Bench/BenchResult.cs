@@ -29,13 +29,18 @@ public sealed record BenchSample(int Shops, int Skus, int Days, int Seed, int Or
 /// <summary>Cores, memory and the 1-minute load average at the start and end of the run.</summary>
 public sealed record BenchMachine(int Cores, long MemoryBytes, string Os, string Runtime, double LoadAverageStart, double LoadAverageEnd);
 
-public sealed record BenchLoad(long Rows, long Bytes, double Seconds, double RowsPerSecond, long OrderLineRows, double OrderLineSeconds, double OrderLineRowsPerSecond, double LoadAverage, string Method);
+public sealed record BenchLoad(long Rows, long Bytes, double Seconds, double RowsPerSecond, long OrderLineRows, double OrderLineSeconds, double OrderLineRowsPerSecond, double LoadAverage, string Method, IReadOnlyList<BenchFile> Files);
+
+public sealed record BenchFile(string Table, long Rows, double Seconds);
 
 public sealed record BenchStep(string Step, long RowsWritten, double Seconds);
 
 public sealed record BenchTransform(string From, string To, long AffectedDays, long OrderLines, double Seconds, double OrderLinesPerSecond, IReadOnlyList<BenchStep> Steps, double LoadAverage);
 
-public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage);
+public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage)
+{
+    public string? Error { get; init; }
+}
 
 /// <summary>Peak working set (VmHWM) of this process in each phase, and over the whole run.</summary>
 public sealed record BenchMemory(long GenerateBytes, long LoadBytes, long TransformBytes, long ReportBytes, long PeakBytes, bool PerPhase);

@@ -80,7 +80,8 @@ public static class BenchCommand
             Row("  " + step.Step, $"{step.Seconds:F2} s", $"{step.RowsWritten:N0} rows", -1);
         }
 
-        Row("report (busiest week)", $"{r.Report.Seconds:F2} s", $"{r.Report.Week}: {r.Report.Skus:N0} SKUs, {r.Report.Campaigns:N0} campaigns, {r.Report.Bytes / 1024.0:N0} KB", r.Report.LoadAverage);
+        Row("report (busiest week)", r.Report.Error is null ? $"{r.Report.Seconds:F2} s" : "failed",
+            r.Report.Error ?? $"{r.Report.Week}: {r.Report.Skus:N0} SKUs, {r.Report.Campaigns:N0} campaigns, {r.Report.Bytes / 1024.0:N0} KB", r.Report.LoadAverage);
         Row("peak working set", $"{r.Memory.PeakBytes / 1048576.0:N0} MB",
             $"generate {r.Memory.GenerateBytes / 1048576.0:N0}, load {r.Memory.LoadBytes / 1048576.0:N0}, transform {r.Memory.TransformBytes / 1048576.0:N0}, report {r.Memory.ReportBytes / 1048576.0:N0} MB{(r.Memory.PerPhase ? "" : " (cumulative)")}", -1);
         Row("database size", $"{r.DatabaseBytes / 1048576.0:N0} MB", "after the full and incremental transforms", r.Machine.LoadAverageEnd);

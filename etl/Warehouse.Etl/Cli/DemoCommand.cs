@@ -76,8 +76,8 @@ public static class DemoCommand
 
     /// <summary>
     /// The sample served by the sandbox on a free loopback port (the files just written, not generated again),
-    /// extracted through the real Shop and Marketing API clients into staging; then the seller-owned files the
-    /// APIs do not send (ad_product_map, affiliate_order, cost_setting, sku_cost, touchpoint) from the sample folder.
+    /// extracted through the real Shop and Marketing API clients into staging; then the files of the tables the
+    /// APIs do not fill (ad_product_map, affiliate_order, cost_setting, sku_cost, touchpoint, and fx_rate) from the sample folder.
     /// </summary>
     private static async Task ExtractFromSandboxAsync(
         CliContext context, System.Data.Common.DbConnection connection, long runId, SampleOptions options, string sampleFolder, IStepProgress progress, CancellationToken cancellationToken)
@@ -97,10 +97,10 @@ public static class DemoCommand
         }
 
         const string step = "seller files";
-        progress.Start(step, SellerFiles.SellerTables.Count);
+        progress.Start(step, SellerFiles.NotFromApi(sampleFolder).Count);
         long rows = 0;
         var clock = Stopwatch.StartNew();
-        var files = await new SellerFiles(context.Database).LoadSellerTablesAsync(sampleFolder, runId, new SynchronousProgress<SellerFiles.FileResult>(file =>
+        var files = await new SellerFiles(context.Database).LoadNotFromApiAsync(sampleFolder, runId, new SynchronousProgress<SellerFiles.FileResult>(file =>
         {
             rows += file.RowsRead;
             progress.Advance(step, 1, $"{file.Kind}, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");

@@ -57,20 +57,22 @@ public static class RunCommand
             var locks = new List<WarehouseLock>();
             try
             {
-                foreach (var job in sources.Select(s => s.JobName).Append(WarehouseJobs.Transform.Name).Append(WarehouseJobs.Report.Name))
+                // Extracts and the transform share one lock (warehouse.staging): take each lock once.
+                var jobs = sources.Select(s => s.JobName).Append(WarehouseJobs.Transform.Name).Append(WarehouseJobs.Report.Name);
+                foreach (var job in jobs.DistinctBy(WarehouseJobs.LockName))
                 {
                     var held = await WarehouseLock.TryAcquireAsync(database, WarehouseJobs.LockName(job), WarehouseJobs.Holder("run"), stop.Token);
                     if (held is null)
                     {
                         var holder = await WarehouseLock.HolderAsync(database, WarehouseJobs.LockName(job));
                         throw new WarehouseException(
-                            $"{job} is already running ({holder ?? "in another process"}); this `warehouse run` did nothing. Wait for it to finish (`warehouse status`) and try again.");
+                            $"{(WarehouseJobs.LockName(job) == WarehouseJobs.LockName("transform") ? "an extract or the transform" : job)} is already running ({holder ?? "in another process"}); this `warehouse run` did nothing. Wait for it to finish (`warehouse status`) and try again.");
                     }
 
                     locks.Add(held);
                 }
 
-                var names = sources.Select(s => s.JobName).Append("transform").Append("report").ToList();
+                var names = sources.Select(s => s.JobName).Concat(sources.Any(s => s.SellerFiles?.Folder is { Length: > 0 }) ? ["seller files"] : []).Append("transform").Append("report").ToList();
                 await ConsoleProgress.RunAsync(names, async progress =>
                 {
                     for (var i = 0; i < sources.Count; i++)

@@ -23,6 +23,11 @@ public static class TransformCommand
             var options = new TransformOptions(parse.GetValue(From), parse.GetValue(To), parse.GetValue(ClickWindow), parse.GetValue(ViewWindow), parse.GetValue(Method)!);
             options.Validate();
             var context = new CliContext();
+            // The work tables are shared: never two transforms at once, nor one while an extract writes staging.
+            await using var held = await Schedule.WarehouseLock.TryAcquireAsync(
+                context.Database, Schedule.WarehouseJobs.LockName("transform"), Schedule.WarehouseJobs.Holder("transform"))
+                ?? throw new Database.WarehouseException(
+                    $"a transform or extract is running ({await Schedule.WarehouseLock.HolderAsync(context.Database, Schedule.WarehouseJobs.LockName("transform")) ?? "in another process"}); try again when it has finished (`warehouse status`)");
             await context.RunAsync("transform", options.ToString(), (connection, runId) =>
                 ConsoleProgress.RunAsync(["transform"], progress => RunAsync(context, connection, runId, options, progress)));
         });

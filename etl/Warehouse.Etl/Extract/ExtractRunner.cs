@@ -14,6 +14,14 @@ namespace Warehouse.Extract;
 /// </summary>
 public sealed class ExtractRunner(WarehouseDatabase database, HttpClient http, TikTokSettings settings, ResilienceSettings resilienceSettings)
 {
+    /// <summary>The staging tables the TikTok Shop and Marketing APIs fill; every other one comes from the seller's files.</summary>
+    public static readonly IReadOnlyList<string> ApiTables =
+    [
+        "shop", "shop_order", "order_line_item", "return_order", "return_line_item", "cancellation", "cancellation_line_item",
+        "statement", "sku_statement_transaction", "product", "product_sku", "campaign", "adgroup", "ad", "ad_report_daily",
+        "gmv_max_product_daily", "gmv_max_campaign_daily",
+    ];
+
     /// <summary>Called after each committed page; the tests stop a run here.</summary>
     public Action<string, ExtractCursor?>? PageCommitted { get; init; }
 
@@ -72,13 +80,20 @@ public sealed class ExtractRunner(WarehouseDatabase database, HttpClient http, T
     /// <summary>GET /authorization/202309/shops: staging rows for the shops (or the one asked for) and their ciphers.</summary>
     private async Task<(IReadOnlyList<AuthorizedShop> Shops, long Written)> ReadShopsAsync(ShopApiClient client, ResumableRead reader, ExtractOptions options, CancellationToken cancellationToken)
     {
+        Dictionary<string, (string Currency, string TimeZone)> staged;
+        await using (var read = await database.OpenAsync(cancellationToken))
+        {
+            staged = (await Dapper.SqlMapper.QueryAsync<(string ShopId, string Currency, string TimeZone)>(read, "SELECT shop_id, currency, time_zone FROM stg.shop"))
+                .ToDictionary(s => s.ShopId, s => (s.Currency, s.TimeZone), StringComparer.Ordinal);
+        }
+
         var (shops, batch) = await client.CallAsync(HttpMethod.Get, "/authorization/202309/shops", new Dictionary<string, string>(), null, (data, request) =>
         {
             var list = AuthorizedShop.Read(data, request).Where(s => options.ShopId is null || s.Id == options.ShopId).ToList();
             var rows = reader.NewBatch(request);
             foreach (var shop in list)
             {
-                var (currency, timeZone) = ShopSettingsOf(shop);
+                var (currency, timeZone) = ShopSettingsOf(shop, staged);
                 rows.Add("shop", ShopPayloads.Row(("shop_id", shop.Id), ("shop_name", shop.Name), ("region", shop.Region), ("currency", currency), ("time_zone", timeZone)));
             }
 
@@ -97,11 +112,20 @@ public sealed class ExtractRunner(WarehouseDatabase database, HttpClient http, T
         return (shops, written);
     }
 
-    private (string Currency, string TimeZone) ShopSettingsOf(AuthorizedShop shop)
+    /// <summary>
+    /// TikTok does not send a shop's currency and time zone: TikTok:Shops:{id} when configured, else what staging
+    /// already has (a cost-settings file may have set it), else the region's main currency and zone.
+    /// </summary>
+    private (string Currency, string TimeZone) ShopSettingsOf(AuthorizedShop shop, IReadOnlyDictionary<string, (string Currency, string TimeZone)> staged)
     {
         if (settings.ShopSettings.TryGetValue(shop.Id, out var configured))
         {
             return configured;
+        }
+
+        if (staged.TryGetValue(shop.Id, out var known))
+        {
+            return known;
         }
 
         var defaults = AuthorizedShop.RegionDefaults(shop.Region)

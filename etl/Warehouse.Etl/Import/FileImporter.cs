@@ -16,7 +16,7 @@ namespace Warehouse.Import;
 public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
     public static IReadOnlyList<ImportKind> Kinds() =>
-        [new OrderExportKind(), new GmvMaxExportKind(), new AdsExportKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind()];
+        [new IncomeExportKind(), new OrderExportKind(), new GmvMaxExportKind(), new AdsExportKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind()];
 
     public sealed record Result(string File, string Kind, long RowsRead, long RowsWritten, IReadOnlyList<Reject> Rejects);
 
@@ -131,7 +131,10 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
             }
         }
 
-        return new ImportContext(options.ShopId, options.AdvertiserId, options.Currency ?? currency, zone, options.DateFormat, skuBySeller, productBySku);
+        var shops = (await connection.QueryAsync<ShopRow>(
+            "SELECT shop_id AS ShopId, shop_name AS ShopName, region AS Region, currency AS Currency, time_zone AS TimeZone FROM stg.shop"))
+            .ToDictionary(s => s.ShopId, StringComparer.Ordinal);
+        return new ImportContext(options.ShopId, options.AdvertiserId, options.Currency ?? currency, zone, options.DateFormat, skuBySeller, productBySku) { Shops = shops };
     }
 
     private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000];

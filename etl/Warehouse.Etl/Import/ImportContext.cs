@@ -12,4 +12,11 @@ public sealed record ImportContext(
     TimeZoneInfo? TimeZone,
     string? DateFormat,
     IReadOnlyDictionary<string, string> SkuBySellerSku,
-    IReadOnlyDictionary<string, string> ProductBySku);
+    IReadOnlyDictionary<string, string> ProductBySku)
+{
+    /// <summary>Every shop in stg.shop by id (cost settings update a shop's time zone and currency, which TikTok does not send).</summary>
+    public IReadOnlyDictionary<string, ShopRow> Shops { get; init; } = new Dictionary<string, ShopRow>();
+}
+
+/// <summary>A row of stg.shop.</summary>
+public sealed record ShopRow(string ShopId, string ShopName, string Region, string Currency, string TimeZone);

@@ -6,10 +6,12 @@ namespace Warehouse.Import;
 /// The Seller Center order export: one row per SKU line with a quantity, TikTok's own headers, extra
 /// columns ignored. Times are local shop time in the shop's declared format. Order-level amounts
 /// repeat on every line of the order and are taken once; line amounts add up. A line's id is its SKU id
-/// (the export has no line id); its product id comes from the shop's catalogue in staging.
+/// (the export has no line id), <c>&lt;sku_id&gt;#2</c> for the second line of the same SKU in the order, and so on
+/// in file order; its product id comes from the shop's catalogue in staging.
 /// </summary>
 public sealed class OrderExportKind : ImportKind
 {
+    private readonly Dictionary<string, int> linesOfSku = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long RowNumber, Dictionary<string, string?> Order, decimal SubTotal, decimal Before, decimal Seller, decimal Platform)> orders = new(StringComparer.Ordinal);
 
     public override string Name => "order-export";
@@ -53,12 +55,15 @@ public sealed class OrderExportKind : ImportKind
             ("shipping_fee_seller_discount", row.Money("Shipping Fee Seller Discount") ?? "0"), ("shipping_fee_platform_discount", row.Money("Shipping Fee Platform Discount") ?? "0"),
             ("tax", row.Money("Taxes") ?? "0"));
         var key = shopId + "|" + orderId;
+        // The export has no line id: a SKU's first line in the order is its SKU id, a second line of the same SKU <sku_id>#2, and so on (file order).
+        var occurrence = linesOfSku[key + "|" + skuId] = linesOfSku.GetValueOrDefault(key + "|" + skuId) + 1;
+        var lineId = occurrence == 1 ? skuId : $"{skuId}#{occurrence.ToString(CultureInfo.InvariantCulture)}";
         orders[key] = orders.TryGetValue(key, out var sum)
             ? (sum.RowNumber, sum.Order, sum.SubTotal + after, sum.Before + before, sum.Seller + seller, sum.Platform + platform)
             : (0, order, after, before, seller, platform);
 
         yield return ("order_line_item", Row(
-            ("shop_id", shopId), ("order_id", orderId), ("line_item_id", skuId), ("product_id", productId), ("product_name", row.Required("Product Name")),
+            ("shop_id", shopId), ("order_id", orderId), ("line_item_id", lineId), ("product_id", productId), ("product_name", row.Required("Product Name")),
             ("sku_id", skuId), ("sku_name", row.Text("Variation")), ("seller_sku", row.Text("Seller SKU")), ("currency", context.Currency),
             ("quantity", quantity.ToString(CultureInfo.InvariantCulture)), ("original_price", row.Money("SKU Unit Original Price")),
             ("sale_price", Math.Round(after / quantity, 4).ToString(CultureInfo.InvariantCulture)), ("platform_discount", platform.ToString(CultureInfo.InvariantCulture)),
@@ -80,6 +85,7 @@ public sealed class OrderExportKind : ImportKind
         }
 
         orders.Clear();
+        linesOfSku.Clear();
     }
 
     private static decimal Amount(string? text) => text is null ? 0m : decimal.Parse(text, CultureInfo.InvariantCulture);

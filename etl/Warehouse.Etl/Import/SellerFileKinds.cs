@@ -74,7 +74,9 @@ public sealed class TouchpointKind : ImportKind
 
 /// <summary>
 /// Cost settings per shop and date: rates (0.06 or 6%), the refund admin fee, per-order and per-unit costs, lead time.
-/// time_zone, currency and date_format are accepted but have no staging column yet (see docs/extract.md).
+/// Optional <c>time_zone</c> (IANA) and <c>currency</c> (ISO 4217) update the shop's row in stg.shop, since TikTok does
+/// not send them (the last row of a shop in the file wins); the shop must be there already (extracted or loaded).
+/// <c>date_format</c> is accepted and not stored (give it to `warehouse import --date-format`).
 /// </summary>
 public sealed class CostSettingKind : ImportKind
 {
@@ -84,11 +86,39 @@ public sealed class CostSettingKind : ImportKind
 
     public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
     {
+        var shopId = Shop(row, context);
+        var timeZone = row.Text("time_zone");
+        var currency = row.Text("currency")?.ToUpperInvariant();
+        Dictionary<string, string?>? shop = null;
+        if (timeZone is not null || currency is not null)
+        {
+            if (!context.Shops.TryGetValue(shopId, out var known))
+            {
+                throw new ImportRowException(timeZone is not null ? "time_zone" : "currency", $"shop {shopId} is not in stg.shop yet (extract or load the shop first), so its time zone and currency cannot be set");
+            }
+
+            if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+            {
+                throw new ImportRowException("time_zone", $"'{timeZone}' is not a time zone (use an IANA name such as America/Los_Angeles)");
+            }
+
+            if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+            {
+                throw new ImportRowException("currency", $"'{currency}' is not a three-letter currency code");
+            }
+
+            shop = Row(("shop_id", known.ShopId), ("shop_name", known.ShopName), ("region", known.Region), ("currency", currency ?? known.Currency), ("time_zone", timeZone ?? known.TimeZone));
+        }
+
         yield return ("cost_setting", Row(
-            ("shop_id", Shop(row, context)), ("effective_from", row.Day("effective_from")),
+            ("shop_id", shopId), ("effective_from", row.Day("effective_from")),
             ("commission_rate", row.Rate("commission_rate")), ("payment_rate", row.Rate("payment_rate")),
             ("refund_admin_fee_share", row.Rate("refund_admin_fee_share")), ("refund_admin_fee_cap", row.Money("refund_admin_fee_cap")),
             ("shipping_cost_per_order", row.Money("shipping_cost_per_order")), ("packaging_cost_per_unit", row.Money("packaging_cost_per_unit")),
             ("fee_per_order", row.Money("fee_per_order")), ("lead_time_days", row.Count("lead_time_days"))));
+        if (shop is not null)
+        {
+            yield return ("shop", shop);
+        }
     }
 }

@@ -17,7 +17,7 @@ namespace Warehouse.Import;
 /// </summary>
 public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
-    /// <summary>The staging tables that only the seller's files fill.</summary>
+    /// <summary>The staging tables of the seller's own data that TikTok's APIs do not send.</summary>
     public static readonly IReadOnlyList<string> SellerTables = ["ad_product_map", "affiliate_order", "cost_setting", "sku_cost", "touchpoint"];
 
     private static readonly string[] KindOrder = ["cost-setting", "sku-cost", "ad-product-map", "touchpoint"];
@@ -50,12 +50,20 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
         return await LoadFilesAsync(connection, tables, Files(folder, tables.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)), folder, runId, options, progress, cancellationToken);
     }
 
-    /// <summary>The seller-owned staging files of a folder `warehouse sample` wrote (the demo: what the sandbox's APIs do not serve).</summary>
-    public async Task<IReadOnlyList<FileResult>> LoadSellerTablesAsync(string sampleFolder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The staging files of a folder `warehouse sample` wrote whose tables the TikTok APIs do not fill (the seller-owned
+    /// ones, and any other non-API table such as exchange rates): what the demo loads after extracting from the sandbox.
+    /// </summary>
+    public static IReadOnlyList<string> NotFromApi(string sampleFolder) =>
+        Directory.GetFiles(sampleFolder, "*.csv").Where(f => !Extract.ExtractRunner.ApiTables.Contains(Path.GetFileNameWithoutExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Loads <see cref="NotFromApi"/> of a sample folder.</summary>
+    public async Task<IReadOnlyList<FileResult>> LoadNotFromApiAsync(string sampleFolder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var tables = await StagingTable.ReadAllAsync(connection);
-        var files = SellerTables.Select(t => Path.Combine(sampleFolder, t + ".csv")).Where(File.Exists).Select(f => (f, (string?)Path.GetFileNameWithoutExtension(f))).ToList();
+        var files = NotFromApi(sampleFolder).Select(f => (f, (string?)Path.GetFileNameWithoutExtension(f))).ToList();
         return await LoadFilesAsync(connection, tables, files, sampleFolder, runId, new ImportOptions(), progress, cancellationToken);
     }
 

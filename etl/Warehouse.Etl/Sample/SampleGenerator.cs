@@ -19,6 +19,7 @@ public static class SampleGenerator
         using var writers = new SampleWriters(outDir);
         catalog.Write(writers, settings);
         ads.Write(writers);
+        FxRates.Write(writers, settings);
 
         var book = new SettlementBook(settings, writers);
         var orders = new OrderStream(settings, ads, writers, book);

@@ -9,21 +9,26 @@ internal sealed class ShopRegion
 {
     public static readonly ShopRegion UnitedStates = new(
         code: "US", currency: "USD", timeZone: "America/Los_Angeles", standardOffset: TimeSpan.FromHours(-8),
+        usdPerUnit: 1m,
         taxRate: 0.07m, commissionRate: 0.06m, transactionFeeRate: 0m, shippingCostPerOrder: 4.50m,
         priceFactor: 1.0, freeShippingFrom: 35m, standardShippingFee: 5.99m,
         carrierCostLow: 3.90, carrierCostHigh: 5.40, carrierCostPerExtraUnit: 0.45m);
 
     public static readonly ShopRegion UnitedKingdom = new(
         code: "GB", currency: "GBP", timeZone: "Europe/London", standardOffset: TimeSpan.Zero,
+        usdPerUnit: 1.27m,
         taxRate: 0m, commissionRate: 0.09m, transactionFeeRate: 0.005m, shippingCostPerOrder: 3.20m,
         priceFactor: 0.85, freeShippingFrom: 25m, standardShippingFee: 2.99m,
         carrierCostLow: 2.70, carrierCostHigh: 3.60, carrierCostPerExtraUnit: 0.30m);
 
     private static readonly ShopRegion[] Cycle = [UnitedStates, UnitedKingdom];
 
+    /// <summary>Every region, in the order shops cycle through them.</summary>
+    public static IReadOnlyList<ShopRegion> All => Cycle;
+
     private ShopRegion(
         string code, string currency, string timeZone, TimeSpan standardOffset,
-        decimal taxRate, decimal commissionRate, decimal transactionFeeRate, decimal shippingCostPerOrder,
+        decimal usdPerUnit, decimal taxRate, decimal commissionRate, decimal transactionFeeRate, decimal shippingCostPerOrder,
         double priceFactor, decimal freeShippingFrom, decimal standardShippingFee,
         double carrierCostLow, double carrierCostHigh, decimal carrierCostPerExtraUnit)
     {
@@ -31,6 +36,7 @@ internal sealed class ShopRegion
         Currency = currency;
         TimeZone = timeZone;
         StandardOffset = standardOffset;
+        UsdPerUnit = usdPerUnit;
         TaxRate = taxRate;
         CommissionRate = commissionRate;
         TransactionFeeRate = transactionFeeRate;
@@ -50,6 +56,8 @@ internal sealed class ShopRegion
     public string Currency { get; }
     public string TimeZone { get; }
     public TimeSpan StandardOffset { get; }
+    /// <summary>Anchor of the sample's exchange rate: US dollars per unit of the currency (fx_rate.csv).</summary>
+    public decimal UsdPerUnit { get; }
     /// <summary>Sales tax on the product subtotal (US); 0 where VAT is included in the price (GB).</summary>
     public decimal TaxRate { get; }
     /// <summary>Referral fee on revenue, as TikTok charges it in the settlement.</summary>

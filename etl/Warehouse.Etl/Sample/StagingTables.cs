@@ -6,7 +6,7 @@ internal sealed record TableSpec(string Name, IReadOnlyList<string> Columns)
     public string FileName => Name + ".csv";
 }
 
-/// <summary>The file contract with the loader: sql/postgres/migrations/0003_staging.sql minus etl_run_id.</summary>
+/// <summary>The file contract with the loader: sql/postgres/migrations/0003_staging.sql and 0013_fx_rate.sql minus etl_run_id.</summary>
 internal static class StagingTables
 {
     public static readonly TableSpec Shop = new("shop", ["shop_id", "shop_name", "region", "currency", "time_zone"]);
@@ -127,11 +127,14 @@ internal static class StagingTables
         "refund_admin_fee_cap", "shipping_cost_per_order", "packaging_cost_per_unit", "fee_per_order", "lead_time_days",
     ]);
 
+    /// <summary>sql/postgres/migrations/0013_fx_rate.sql: units of the reporting currency per unit of the currency, by day.</summary>
+    public static readonly TableSpec FxRate = new("fx_rate", ["currency", "rate_date", "rate_to_reporting"]);
+
     /// <summary>Every file the generator writes, in the order they are listed to callers.</summary>
     public static readonly IReadOnlyList<TableSpec> All =
     [
         Shop, ShopOrder, OrderLineItem, ReturnOrder, ReturnLineItem, Cancellation, CancellationLineItem,
         Statement, SkuStatementTransaction, Product, ProductSku, Campaign, Adgroup, Ad, AdReportDaily,
-        GmvMaxProductDaily, GmvMaxCampaignDaily, AdProductMap, Touchpoint, AffiliateOrder, SkuCost, CostSetting,
+        GmvMaxProductDaily, GmvMaxCampaignDaily, AdProductMap, Touchpoint, AffiliateOrder, SkuCost, CostSetting, FxRate,
     ];
 }

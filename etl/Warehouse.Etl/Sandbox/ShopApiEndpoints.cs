@@ -59,7 +59,8 @@ internal sealed class ShopApiEndpoints(SandboxData data)
             .Where(r => r["shop_id"] == shopId)
             .Select(r => (Row: r, Updated: long.Parse(r["update_time"], CultureInfo.InvariantCulture)))
             .Where(r => r.Updated >= from && r.Updated < to)
-            .OrderBy(r => r.Updated).ThenBy(r => r.Row.Values.Skip(1).First(), StringComparer.Ordinal)
+            .Select(r => (r.Row, r.Updated, Id: r.Row.Values.Skip(1).First())) // the id (second column), read once per row, not per comparison
+            .OrderBy(r => r.Updated).ThenBy(r => r.Id, StringComparer.Ordinal)
             .Select(r => r.Row).ToList();
         return PageOf(query, listName, matching, shape);
     }

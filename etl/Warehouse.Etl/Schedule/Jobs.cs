@@ -20,8 +20,13 @@ public static class WarehouseJobs
 
     public static JobKey Extract(ExtractSourceOptions source) => new(source.JobName, Group);
 
-    /// <summary>The database lock a job or command takes: warehouse.extract-folder, warehouse.transform, ...</summary>
-    public static string LockName(string job) => "warehouse." + job;
+    /// <summary>
+    /// The database lock a job or command takes. Extracts and the transform share one, warehouse.staging:
+    /// a transform reads staging over several steps (and its checks compare with it), so no extract may
+    /// write staging meanwhile. Reports and the quality check have their own (warehouse.report, ...).
+    /// </summary>
+    public static string LockName(string job) =>
+        job == "transform" || job.StartsWith("extract", StringComparison.Ordinal) ? "warehouse.staging" : "warehouse." + job;
 
     public static string Holder(string what) => $"warehouse {what} pid {Environment.ProcessId} on {Environment.MachineName}";
 

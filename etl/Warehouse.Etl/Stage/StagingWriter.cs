@@ -19,6 +19,19 @@ public sealed class StagingWriter(Engine engine)
 {
     private const int SqlServerBatchRows = 50_000;
 
+    /// <summary>
+    /// Child tables and the key of their parent: a parent re-sent (an order, a return, a cancellation, a statement,
+    /// a product) brings all its children, so children of a parent in the batch that the batch no longer has are removed.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ParentKeys = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["order_line_item"] = ["shop_id", "order_id"],
+        ["return_line_item"] = ["shop_id", "return_id"],
+        ["cancellation_line_item"] = ["shop_id", "cancel_id"],
+        ["sku_statement_transaction"] = ["shop_id", "statement_id"],
+        ["product_sku"] = ["shop_id", "product_id"],
+    };
+
     public static readonly StagingColumn RunIdColumn = new(StagingTable.RunIdColumn, ColumnKind.BigInteger, false, false, null);
     public static readonly StagingColumn LoadRowColumn = new("load_row_number", ColumnKind.BigInteger, false, false, null);
 
@@ -114,7 +127,9 @@ public sealed class StagingWriter(Engine engine)
 
     /// <summary>
     /// Last row wins within the batch; rows already in staging with the same content stay untouched;
-    /// changed rows are replaced; new rows are inserted. The temporary table is dropped afterwards.
+    /// changed rows are replaced; new rows are inserted; for a child table (<see cref="ParentKeys"/>), rows of a
+    /// parent present in the batch whose key the batch does not have are deleted (the parent was re-sent without
+    /// them). All set-based, in the caller's transaction. The temporary table is dropped afterwards.
     /// </summary>
     public async Task<long> UpsertAsync(DbConnection connection, DbTransaction transaction, StagingTable table, string temp, IReadOnlyList<string> columns, long runId, CancellationToken cancellationToken)
     {
@@ -135,8 +150,31 @@ public sealed class StagingWriter(Engine engine)
             """;
 
         var index = $"CREATE INDEX ix_{temp.TrimStart('#')}_key ON {temp} ({string.Join(", ", keys)}, load_row_number);";
+        string? deleteGone = null;
+        if (ParentKeys.TryGetValue(table.Name, out var parent) && parent.All(p => columns.Contains(p, StringComparer.OrdinalIgnoreCase)))
+        {
+            if (!keys.Take(parent.Length).SequenceEqual(parent, StringComparer.OrdinalIgnoreCase))
+            {
+                index += $" CREATE INDEX ix_{temp.TrimStart('#')}_parent ON {temp} ({string.Join(", ", parent)});";
+            }
+
+            var gone = $"EXISTS (SELECT 1 FROM {temp} AS parent WHERE {string.Join(" AND ", parent.Select(p => $"parent.{p} = existing.{p}"))}) "
+                + $"AND NOT EXISTS (SELECT 1 FROM {temp} AS incoming WHERE {keyMatch("incoming", "existing")})";
+            deleteGone = isPostgres
+                ? $"DELETE FROM stg.{table.Name} AS existing WHERE {gone};"
+                : $"DELETE existing FROM stg.{table.Name} AS existing WHERE {gone};";
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(index + (isPostgres ? $" ANALYZE {temp};" : ""), transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(dedupe, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        if (deleteGone is not null)
+        {
+            var removed = await connection.ExecuteAsync(new CommandDefinition(deleteGone, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            if (removed > 0)
+            {
+                Serilog.Log.Information("stg.{Table}: {Removed} rows removed, their parent was re-sent without them", table.Name, removed);
+            }
+        }
         await connection.ExecuteAsync(new CommandDefinition(deleteChanged, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var written = await connection.ExecuteAsync(new CommandDefinition(insertNew, new { runId }, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {temp};", transaction: transaction, cancellationToken: cancellationToken));

@@ -16,7 +16,8 @@ BEGIN
     ),
     exact_shares AS (
         SELECT whole_id, part_id, whole_amount, whole_sign,
-               ABS(whole_amount) * effective_weight / SUM(effective_weight) OVER (PARTITION BY whole_id) AS exact_share
+               -- rounded to 10 places so equal shares tie exactly, whatever precision the division kept
+               ROUND(ABS(whole_amount) * effective_weight / SUM(effective_weight) OVER (PARTITION BY whole_id), 10) AS exact_share
         FROM parts
     ),
     floored AS (

@@ -6,6 +6,7 @@ CREATE OR REPLACE PROCEDURE etl.prepare_transform(p_run_id bigint, p_from date, 
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     TRUNCATE etl.work_affected_date, etl.work_order_line, etl.work_split, etl.work_ad_daily,
              etl.work_sku_ad_spend, etl.work_gmv_max_tieout, etl.work_sku_daily, etl.work_sku_period,
              etl.work_settlement_check, etl.work_sku_attribution_sensitivity;
@@ -17,16 +18,26 @@ BEGIN
         FROM stg.shop_order AS o
         JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
     ),
+    event_window AS (
+        -- UTC epoch seconds a day either side of the requested days (every shop's local day lies
+        -- within them), so an incremental run reads only the events of its own days
+        SELECT CAST(EXTRACT(EPOCH FROM CAST(p_from - 1 AS timestamp)) AS bigint) AS first_time,
+               CAST(EXTRACT(EPOCH FROM CAST(p_to + 2 AS timestamp)) AS bigint) AS last_time
+    ),
     late_event AS (
-        SELECT r.shop_id, r.order_id, r.update_time AS event_time FROM stg.return_order AS r
+        SELECT r.shop_id, r.order_id, r.update_time AS event_time
+        FROM stg.return_order AS r JOIN event_window AS w ON r.update_time BETWEEN w.first_time AND w.last_time
         UNION ALL
-        SELECT c.shop_id, c.order_id, c.update_time FROM stg.cancellation AS c
+        SELECT c.shop_id, c.order_id, c.update_time
+        FROM stg.cancellation AS c JOIN event_window AS w ON c.update_time BETWEEN w.first_time AND w.last_time
         UNION ALL
         SELECT t.shop_id, t.order_id, s.statement_time
-        FROM stg.sku_statement_transaction AS t
-        JOIN stg.statement AS s ON s.shop_id = t.shop_id AND s.statement_id = t.statement_id
+        FROM stg.statement AS s
+        JOIN event_window AS w ON s.statement_time BETWEEN w.first_time AND w.last_time
+        JOIN stg.sku_statement_transaction AS t ON t.shop_id = s.shop_id AND t.statement_id = s.statement_id
         UNION ALL
-        SELECT shop_id, order_id, settled_time FROM stg.order_settlement
+        SELECT o.shop_id, o.order_id, o.settled_time
+        FROM stg.order_settlement AS o JOIN event_window AS w ON o.settled_time BETWEEN w.first_time AND w.last_time
     ),
     late_event_day AS (
         SELECT late_event.shop_id, late_event.order_id,

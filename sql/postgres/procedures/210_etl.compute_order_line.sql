@@ -7,6 +7,10 @@ CREATE OR REPLACE PROCEDURE etl.compute_order_line(
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- Sorts, hashes and window functions over every line of the run stay in memory (the 4 MB
+    -- default spills them to disk at a few hundred thousand lines); for this transaction only.
+    PERFORM set_config('work_mem', '256MB', true);
+
     -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS.
     INSERT INTO etl.work_order_line (
         line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
@@ -33,6 +37,7 @@ BEGIN
         JOIN stg.return_order AS return_order
           ON return_order.shop_id = return_line.shop_id AND return_order.return_id = return_line.return_id
         WHERE return_order.return_status NOT IN ('RETURN_OR_REFUND_REQUEST_REJECT', 'RETURN_OR_REFUND_REQUEST_CANCEL')
+          AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = return_line.shop_id AND o.order_id = return_line.order_id)
         GROUP BY return_line.shop_id, return_line.order_id, return_line.order_line_item_id
     ),
     cancelled_line AS (
@@ -42,6 +47,7 @@ BEGIN
         JOIN stg.cancellation AS cancellation
           ON cancellation.shop_id = cancel_line.shop_id AND cancellation.cancel_id = cancel_line.cancel_id
         WHERE cancellation.cancel_status NOT IN ('CANCELLATION_REQUEST_REJECT', 'CANCELLATION_REQUEST_CANCEL')
+          AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = cancel_line.shop_id AND o.order_id = cancel_line.order_id)
         GROUP BY cancel_line.shop_id, cancel_line.order_id, cancel_line.order_line_item_id
     ),
     source_line AS (
@@ -97,7 +103,8 @@ BEGIN
                ELSE line.gmv END
     FROM etl.work_order_line AS line
     JOIN order_voucher ON order_voucher.order_number = line.order_number
-    WHERE line.is_revenue AND order_voucher.voucher_amount <> 0;
+    WHERE line.is_revenue AND order_voucher.voucher_amount <> 0
+    ORDER BY line.order_number, line.line_number;  -- key order: appends to the primary key instead of scattering
     CALL etl.split_by_largest_remainder('order_voucher');
 
     UPDATE etl.work_order_line AS line
@@ -119,7 +126,9 @@ BEGIN
                    + ABS(SUM(affiliate_partner_commission_amount)) AS affiliate_commission,
                ABS(SUM(shipping_cost_amount)) AS shipping_cost,
                SUM(settlement_amount) AS settlement_amount
-        FROM stg.sku_statement_transaction
+        FROM stg.sku_statement_transaction AS t
+        -- only the run's orders: an incremental run must not aggregate every settlement ever loaded
+        WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
         GROUP BY shop_id, order_id, sku_id
     )
     SELECT line.line_number, line.quantity,
@@ -137,7 +146,8 @@ BEGIN
         ('settled_transaction_fee', settled_sku.transaction_fee),
         ('settled_affiliate', settled_sku.affiliate_commission),
         ('settled_shipping', settled_sku.shipping_cost),
-        ('settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount);
+        ('settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount)
+    ORDER BY measure.split_name, settled_sku.whole_id, settled_sku.line_number;  -- key order (see order_voucher)
     CALL etl.split_by_largest_remainder('settled_platform_fee');
     CALL etl.split_by_largest_remainder('settled_transaction_fee');
     CALL etl.split_by_largest_remainder('settled_affiliate');
@@ -176,7 +186,8 @@ BEGIN
                    + ABS(SUM(affiliate_shop_ads_commission)) AS affiliate_commission,
                ABS(SUM(seller_shipping_fee)) AS shipping_cost,
                SUM(total_settlement_amount) AS settlement_amount
-        FROM stg.order_settlement
+        FROM stg.order_settlement AS t
+        WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
         GROUP BY shop_id, order_id
     )
     SELECT line.line_number, line.order_number,
@@ -200,7 +211,8 @@ BEGIN
         ('order_settled_transaction_fee', settled_order.transaction_fee),
         ('order_settled_affiliate', settled_order.affiliate_commission),
         ('order_settled_shipping', settled_order.shipping_cost),
-        ('order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount);
+        ('order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount)
+    ORDER BY measure.split_name, settled_order.order_number, settled_order.line_number;  -- key order (see order_voucher)
     CALL etl.split_by_largest_remainder('order_settled_platform_fee');
     CALL etl.split_by_largest_remainder('order_settled_transaction_fee');
     CALL etl.split_by_largest_remainder('order_settled_affiliate');
@@ -287,7 +299,8 @@ BEGIN
     CROSS JOIN LATERAL (VALUES
         ('estimated_shipping', order_cost.estimated_shipping),
         ('order_fee', order_cost.order_fee)) AS measure (split_name, whole_amount)
-    WHERE measure.whole_amount <> 0;
+    WHERE measure.whole_amount <> 0
+    ORDER BY measure.split_name, order_cost.order_number, order_cost.line_number;  -- key order (see order_voucher)
     CALL etl.split_by_largest_remainder('estimated_shipping');
     CALL etl.split_by_largest_remainder('order_fee');
 

@@ -9,6 +9,7 @@ CREATE OR REPLACE PROCEDURE etl.attribute_order_line(
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     CREATE TEMP TABLE order_credit ON COMMIT DROP AS
     WITH paid_order AS (
         SELECT DISTINCT order_number, shop_id, buyer_user_id, paid_time

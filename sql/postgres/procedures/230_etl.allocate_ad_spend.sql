@@ -9,6 +9,7 @@ CREATE OR REPLACE PROCEDURE etl.allocate_ad_spend(p_run_id bigint, p_allocation_
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     -- Source spend at its own grain: ads by day, GMV Max campaigns by day.
     INSERT INTO etl.work_ad_daily (date_key, campaign_key, shop_key, spend_source, spend, impressions, clicks, conversions, reported_gmv, etl_run_id)
     SELECT d.date_key, COALESCE(ad.campaign_key, 0), COALESCE(shop.shop_key, 0), 'ad_report',
@@ -113,11 +114,11 @@ BEGIN
         LEFT JOIN ad_sku ON ad_sku.advertiser_id = ad_spend.advertiser_id AND ad_sku.ad_id = ad_spend.ad_id
     ),
     gmv_max_target AS (
-        SELECT d.date_key, campaign.campaign_key, report.item_group_id, report.cost AS spend, COALESCE(product.product_key, 0) AS product_key
+        SELECT d.date_key, COALESCE(campaign.campaign_key, 0) AS campaign_key, report.item_group_id, report.cost AS spend, COALESCE(product.product_key, 0) AS product_key
         FROM stg.gmv_max_product_daily AS report
         JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
         JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-        JOIN dim.campaign AS campaign
+        LEFT JOIN dim.campaign AS campaign
           ON campaign.advertiser_id = report.advertiser_id AND campaign.campaign_id = report.campaign_id
          AND campaign.adgroup_id = '' AND campaign.ad_id = ''
         LEFT JOIN dim.product AS product ON product.shop_id = report.store_id AND product.product_id = report.item_group_id
@@ -169,7 +170,8 @@ BEGIN
 
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
     SELECT 'ad_spend', whole_id, product_key, spend, weight
-    FROM spend_weight;
+    FROM spend_weight
+    ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
     CALL etl.split_by_largest_remainder('ad_spend');
 
     INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)

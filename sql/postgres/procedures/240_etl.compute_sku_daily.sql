@@ -5,6 +5,7 @@ CREATE OR REPLACE PROCEDURE etl.compute_sku_daily(p_run_id bigint, INOUT p_rows_
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     ANALYZE etl.work_sku_ad_spend;
     INSERT INTO etl.work_sku_daily (
         date_key, shop_key, product_key, traffic_source_key, orders, units, list_amount, seller_discount,

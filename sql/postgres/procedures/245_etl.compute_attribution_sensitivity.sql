@@ -5,6 +5,7 @@ CREATE OR REPLACE PROCEDURE etl.compute_attribution_sensitivity(p_run_id bigint,
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     INSERT INTO etl.work_sku_attribution_sensitivity (date_key, shop_key, product_key, click_window_days, view_window_days,
                                                       attributed_orders, attributed_gmv, attributed_contribution, etl_run_id)
     WITH click_window AS (

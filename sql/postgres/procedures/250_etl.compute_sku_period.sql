@@ -14,12 +14,38 @@ DECLARE
     v_test_budget numeric(19,4) := etl.setting_number('test_budget');
     v_safety_days integer := CAST(etl.setting_number('safety_days') AS integer);
     v_overstock_days integer := CAST(etl.setting_number('overstock_days') AS integer);
+    v_first_date date;
+    v_last_date date;
+    v_from_key integer;
+    v_to_key integer;
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
+    -- The first and last day with SKU data, published or recomputed.
+    SELECT MIN(d.calendar_date), MAX(d.calendar_date) INTO v_first_date, v_last_date
+    FROM (
+        SELECT MIN(daily.date_key) AS first_key, MAX(daily.date_key) AS last_key
+        FROM fact.sku_daily AS daily
+        WHERE daily.product_key <> 0
+          AND NOT EXISTS (SELECT 1 FROM etl.work_affected_date AS affected WHERE affected.date_key = daily.date_key)
+        UNION ALL
+        SELECT MIN(date_key), MAX(date_key) FROM etl.work_sku_daily WHERE product_key <> 0
+    ) AS bounds
+    JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
+
+    -- Only the published days a recomputed review period can reach: an incremental run reads
+    -- a few weeks of facts, not every day ever published.
+    SELECT CAST(to_char(MIN(d.calendar_date) - (v_review_days - 1), 'YYYYMMDD') AS integer),
+           CAST(to_char(MAX(d.calendar_date) + (v_review_days - 1), 'YYYYMMDD') AS integer)
+    INTO v_from_key, v_to_key
+    FROM etl.work_affected_date AS affected
+    JOIN dim.date AS d ON d.date_key = affected.date_key;
+
     CREATE TEMP TABLE all_sku_daily ON COMMIT DROP AS
     SELECT daily.date_key, daily.shop_key, daily.product_key, daily.orders, daily.units, daily.gmv, daily.refund_amount,
            daily.net_revenue, daily.contribution_before_ads, daily.ad_spend, daily.contribution_after_ads, daily.attributed_gmv
     FROM fact.sku_daily AS daily
     WHERE daily.product_key <> 0
+      AND daily.date_key BETWEEN v_from_key AND v_to_key
       AND NOT EXISTS (SELECT 1 FROM etl.work_affected_date AS affected WHERE affected.date_key = daily.date_key)
     UNION ALL
     SELECT date_key, shop_key, product_key, orders, units, gmv, refund_amount,
@@ -29,9 +55,7 @@ BEGIN
 
     CREATE TEMP TABLE review_period ON COMMIT DROP AS
     WITH data_bounds AS (
-        SELECT MIN(d.calendar_date) AS first_date, MAX(d.calendar_date) AS last_date
-        FROM (SELECT DISTINCT date_key FROM all_sku_daily) AS data_day
-        JOIN dim.date AS d ON d.date_key = data_day.date_key
+        SELECT v_first_date AS first_date, v_last_date AS last_date
     )
     SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
            period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
@@ -53,8 +77,7 @@ BEGIN
                SUM(daily.refund_amount) AS refund_amount, SUM(daily.net_revenue) AS net_revenue,
                SUM(daily.contribution_before_ads) AS contribution_before_ads, SUM(daily.ad_spend) AS ad_spend,
                SUM(daily.contribution_after_ads) AS contribution_after_ads, SUM(daily.attributed_gmv) AS attributed_gmv,
-               SUM(CASE WHEN d.calendar_date > period.period_end_date - v_stock_window_days THEN daily.units ELSE 0 END)
-                   / CAST(v_stock_window_days AS numeric(19,4)) AS avg_daily_units
+               SUM(CASE WHEN d.calendar_date > period.period_end_date - v_stock_window_days THEN daily.units ELSE 0 END) AS stock_window_units
         FROM review_period AS period
         JOIN all_sku_daily AS daily ON daily.date_key BETWEEN period.period_start_date_key AND period.period_end_date_key
         JOIN dim.date AS d ON d.date_key = daily.date_key
@@ -83,8 +106,11 @@ BEGIN
                     WHEN contribution_after_ads > 0 AND contribution_margin >= v_hero_min_margin
                          AND roi >= v_hero_min_roi AND orders >= v_hero_min_orders THEN 'hero'
                     WHEN contribution_after_ads >= 0 AND contribution_after_ads <= v_marginal_max_share * net_revenue THEN 'marginal'
-                    ELSE 'winner' END AS tier,
-               CASE WHEN avg_daily_units > 0 THEN CAST(on_hand_units / avg_daily_units AS numeric(19,1)) END AS days_of_cover
+                    WHEN contribution_after_ads > 0 THEN 'winner'
+                    ELSE 'marginal' END AS tier,
+               -- on hand / (units / window), computed as one division so no rounded average leaks in
+               CASE WHEN stock_window_units > 0
+                    THEN CAST(CAST(on_hand_units * v_stock_window_days AS numeric(19,4)) / stock_window_units AS numeric(19,1)) END AS days_of_cover
         FROM ratios
     )
     SELECT period_end_date_key, period_start_date_key, shop_key, product_key, orders, units, gmv, refund_amount,
@@ -116,9 +142,10 @@ BEGIN
                ELSE 'winner: contribution after ads ' || CAST(CAST(contribution_after_ads AS numeric(19,2)) AS varchar(30))
                     || ' > 0 (margin ' || COALESCE(CAST(CAST(contribution_margin * 100 AS numeric(19,1)) AS varchar(30)) || '%', 'n/a')
                     || ', ROI ' || CAST(CAST(roi AS numeric(19,2)) AS varchar(30)) || ')' END,
-           on_hand_units, CAST(avg_daily_units AS numeric(19,4)), days_of_cover,
+           on_hand_units, CAST(CAST(stock_window_units AS numeric(19,4)) / v_stock_window_days AS numeric(19,4)), days_of_cover,
+           -- enough to cover lead time, safety stock and one review period at the recent daily rate
            CASE WHEN tier IN ('hero', 'winner') AND days_of_cover < lead_time_days + v_safety_days
-                THEN CAST(CEILING(avg_daily_units * (lead_time_days + v_safety_days + v_review_days)) AS integer) - on_hand_units
+                THEN CAST(CEILING(CAST(stock_window_units * (lead_time_days + v_safety_days + v_review_days) AS numeric(19,4)) / v_stock_window_days) AS integer) - on_hand_units
                 ELSE 0 END,
            tier = 'loser' AND on_hand_units > 0 AND (days_of_cover IS NULL OR days_of_cover > v_overstock_days),
            p_run_id

@@ -6,6 +6,7 @@ AS $$
 DECLARE
     v_rows bigint;
 BEGIN
+    PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     CALL etl.check_invariants(p_run_id, v_rows);
 
     DELETE FROM fact.order_line WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);

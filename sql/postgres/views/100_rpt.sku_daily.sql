@@ -40,9 +40,19 @@ SELECT daily.date_key,
        CASE WHEN daily.net_revenue <> 0 THEN daily.contribution_before_ads / daily.net_revenue END AS contribution_margin,
        CASE WHEN daily.ad_spend <> 0 THEN daily.attributed_gmv / daily.ad_spend END AS roas,
        CASE WHEN daily.ad_spend <> 0 THEN daily.contribution_after_ads / daily.ad_spend END AS roi,
-       CASE WHEN daily.gmv <> 0 THEN daily.refund_amount / daily.gmv END AS refund_rate
+       CASE WHEN daily.gmv <> 0 THEN daily.refund_amount / daily.gmv END AS refund_rate,
+       reporting.setting_value AS reporting_currency,
+       CAST(CASE WHEN shop.currency = reporting.setting_value THEN 1 ELSE fx.rate_to_reporting END AS numeric(19,8)) AS fx_rate_to_reporting
 FROM fact.sku_daily AS daily
 JOIN dim.date AS d ON d.date_key = daily.date_key
 JOIN dim.shop AS shop ON shop.shop_key = daily.shop_key
 JOIN dim.product AS product ON product.product_key = daily.product_key
-JOIN dim.traffic_source AS source ON source.traffic_source_key = daily.traffic_source_key;
+JOIN dim.traffic_source AS source ON source.traffic_source_key = daily.traffic_source_key
+LEFT JOIN etl.setting AS reporting ON reporting.setting_name = 'reporting_currency'
+LEFT JOIN LATERAL (
+    SELECT rate.rate_to_reporting
+    FROM stg.fx_rate AS rate
+    WHERE rate.currency = shop.currency AND rate.rate_date <= d.calendar_date
+    ORDER BY rate.rate_date DESC
+    LIMIT 1
+) AS fx ON TRUE;

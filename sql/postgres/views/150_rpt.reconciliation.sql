@@ -3,6 +3,10 @@
 --   ad_spend       stg.ad_report_daily + stg.gmv_max_campaign_daily vs fact.ad_daily, per shop and day
 --   ad_allocation  fact.ad_daily vs fact.sku_ad_spend (allocated parts sum to the spend), per shop and day
 --   settlement     TikTok's settlement vs the computed one, per settled order (fact.settlement_check)
+--   fx_rate        shop-days whose currency has no rate to the reporting currency on or before the day
+--                  (stg.fx_rate, rpt.fx_rate): source_amount is the day's GMV in the shop's currency,
+--                  warehouse_amount (its reporting-currency value) and difference are NULL; always flagged
+-- Amounts are in the shop's currency (currency; fx_rate_to_reporting converts them, NULL without a rate).
 -- difference = source_amount - warehouse_amount; is_flagged when it is not zero (settlement: beyond the tolerance).
 CREATE OR REPLACE VIEW rpt.reconciliation AS
 WITH source_order AS (
@@ -43,6 +47,12 @@ warehouse_spend AS (
 allocated_spend AS (
     SELECT shop_key, date_key, SUM(ad_spend) AS amount FROM fact.sku_ad_spend GROUP BY shop_key, date_key
 ),
+fx_missing AS (
+    SELECT daily.shop_key, daily.date_key, SUM(daily.gmv) AS gmv
+    FROM rpt.sku_daily AS daily
+    WHERE daily.fx_rate_to_reporting IS NULL
+    GROUP BY daily.shop_key, daily.date_key
+),
 daily_check AS (
     SELECT 'gmv' AS check_name, 'stg.shop_order' AS source_name, 'fact.order_line' AS warehouse_name,
            COALESCE(source_gmv.shop_key, warehouse_gmv.shop_key) AS shop_key,
@@ -81,6 +91,11 @@ all_check AS (
            settlement.tiktok_settlement_amount, settlement.computed_settlement_amount,
            settlement.difference, settlement.is_flagged
     FROM fact.settlement_check AS settlement
+    UNION ALL
+    SELECT 'fx_rate', 'stg.fx_rate (rate to the reporting currency)', 'rpt.sku_daily (fx_rate_to_reporting)',
+           fx_missing.shop_key, fx_missing.date_key, CAST(NULL AS varchar(64)),
+           fx_missing.gmv, CAST(NULL AS numeric(19,4)), CAST(NULL AS numeric(19,4)), TRUE
+    FROM fx_missing
 )
 SELECT all_check.check_name,
        all_check.source_name,
@@ -93,7 +108,18 @@ SELECT all_check.check_name,
        all_check.source_amount,
        all_check.warehouse_amount,
        all_check.difference,
-       all_check.is_flagged
+       all_check.is_flagged,
+       shop.currency,
+       reporting.setting_value AS reporting_currency,
+       CAST(CASE WHEN shop.currency = reporting.setting_value THEN 1 ELSE fx.rate_to_reporting END AS numeric(19,8)) AS fx_rate_to_reporting
 FROM all_check
 JOIN dim.date AS d ON d.date_key = all_check.date_key
-LEFT JOIN dim.shop AS shop ON shop.shop_key = all_check.shop_key;
+LEFT JOIN dim.shop AS shop ON shop.shop_key = all_check.shop_key
+LEFT JOIN etl.setting AS reporting ON reporting.setting_name = 'reporting_currency'
+LEFT JOIN LATERAL (
+    SELECT rate.rate_to_reporting
+    FROM stg.fx_rate AS rate
+    WHERE rate.currency = shop.currency AND rate.rate_date <= d.calendar_date
+    ORDER BY rate.rate_date DESC
+    LIMIT 1
+) AS fx ON TRUE;

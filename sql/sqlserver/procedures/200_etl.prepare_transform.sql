@@ -52,16 +52,26 @@ BEGIN
             JOIN etl.time_zone_map AS tz ON tz.iana_name = shop.time_zone
             CROSS APPLY (VALUES (COALESCE(o.paid_time, o.create_time))) AS epoch (t)
         ),
+        event_window AS (
+            -- UTC epoch seconds a day either side of the requested days (every shop's local day lies
+            -- within them), so an incremental run reads only the events of its own days
+            SELECT DATEDIFF_BIG(second, CAST('1970-01-01' AS datetime2), CAST(DATEADD(day, -1, @p_from) AS datetime2)) AS first_time,
+                   DATEDIFF_BIG(second, CAST('1970-01-01' AS datetime2), CAST(DATEADD(day, 2, @p_to) AS datetime2)) AS last_time
+        ),
         late_event AS (
-            SELECT r.shop_id, r.order_id, r.update_time AS event_time FROM stg.return_order AS r
+            SELECT r.shop_id, r.order_id, r.update_time AS event_time
+            FROM stg.return_order AS r JOIN event_window AS w ON r.update_time BETWEEN w.first_time AND w.last_time
             UNION ALL
-            SELECT c.shop_id, c.order_id, c.update_time FROM stg.cancellation AS c
+            SELECT c.shop_id, c.order_id, c.update_time
+            FROM stg.cancellation AS c JOIN event_window AS w ON c.update_time BETWEEN w.first_time AND w.last_time
             UNION ALL
             SELECT t.shop_id, t.order_id, s.statement_time
-            FROM stg.sku_statement_transaction AS t
-            JOIN stg.statement AS s ON s.shop_id = t.shop_id AND s.statement_id = t.statement_id
+            FROM stg.statement AS s
+            JOIN event_window AS w ON s.statement_time BETWEEN w.first_time AND w.last_time
+            JOIN stg.sku_statement_transaction AS t ON t.shop_id = s.shop_id AND t.statement_id = s.statement_id
             UNION ALL
-            SELECT shop_id, order_id, settled_time FROM stg.order_settlement
+            SELECT o.shop_id, o.order_id, o.settled_time
+            FROM stg.order_settlement AS o JOIN event_window AS w ON o.settled_time BETWEEN w.first_time AND w.last_time
         ),
         late_event_day AS (
             SELECT late_event.shop_id, late_event.order_id,

@@ -63,6 +63,7 @@ BEGIN
             JOIN stg.return_order AS return_order
               ON return_order.shop_id = return_line.shop_id AND return_order.return_id = return_line.return_id
             WHERE return_order.return_status NOT IN (N'RETURN_OR_REFUND_REQUEST_REJECT', N'RETURN_OR_REFUND_REQUEST_CANCEL')
+              AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = return_line.shop_id AND o.order_id = return_line.order_id)
             GROUP BY return_line.shop_id, return_line.order_id, return_line.order_line_item_id
         ),
         cancelled_line AS (
@@ -72,6 +73,7 @@ BEGIN
             JOIN stg.cancellation AS cancellation
               ON cancellation.shop_id = cancel_line.shop_id AND cancellation.cancel_id = cancel_line.cancel_id
             WHERE cancellation.cancel_status NOT IN (N'CANCELLATION_REQUEST_REJECT', N'CANCELLATION_REQUEST_CANCEL')
+              AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = cancel_line.shop_id AND o.order_id = cancel_line.order_id)
             GROUP BY cancel_line.shop_id, cancel_line.order_id, cancel_line.order_line_item_id
         ),
         source_line AS (
@@ -135,7 +137,8 @@ BEGIN
                    ELSE line.gmv END
         FROM etl.work_order_line AS line
         JOIN order_voucher ON order_voucher.order_number = line.order_number
-        WHERE line.is_revenue = 1 AND order_voucher.voucher_amount <> 0;
+        WHERE line.is_revenue = 1 AND order_voucher.voucher_amount <> 0
+        ORDER BY line.order_number, line.line_number;  -- key order: appends to the primary key instead of scattering
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_voucher';
 
         UPDATE line
@@ -156,7 +159,9 @@ BEGIN
                        + ABS(SUM(affiliate_partner_commission_amount)) AS affiliate_commission,
                    ABS(SUM(shipping_cost_amount)) AS shipping_cost,
                    SUM(settlement_amount) AS settlement_amount
-            FROM stg.sku_statement_transaction
+            FROM stg.sku_statement_transaction AS t
+            -- only the run's orders: an incremental run must not aggregate every settlement ever loaded
+            WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
             GROUP BY shop_id, order_id, sku_id
         )
         SELECT line.line_number, line.quantity,
@@ -175,7 +180,8 @@ BEGIN
             (N'settled_transaction_fee', settled_sku.transaction_fee),
             (N'settled_affiliate', settled_sku.affiliate_commission),
             (N'settled_shipping', settled_sku.shipping_cost),
-            (N'settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount);
+            (N'settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount)
+        ORDER BY measure.split_name, settled_sku.whole_id, settled_sku.line_number;  -- key order (see order_voucher)
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_platform_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_transaction_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_affiliate';
@@ -213,7 +219,8 @@ BEGIN
                        + ABS(SUM(affiliate_shop_ads_commission)) AS affiliate_commission,
                    ABS(SUM(seller_shipping_fee)) AS shipping_cost,
                    SUM(total_settlement_amount) AS settlement_amount
-            FROM stg.order_settlement
+            FROM stg.order_settlement AS t
+            WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
             GROUP BY shop_id, order_id
         )
         SELECT line.line_number, line.order_number,
@@ -238,7 +245,8 @@ BEGIN
             (N'order_settled_transaction_fee', settled_order.transaction_fee),
             (N'order_settled_affiliate', settled_order.affiliate_commission),
             (N'order_settled_shipping', settled_order.shipping_cost),
-            (N'order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount);
+            (N'order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount)
+        ORDER BY measure.split_name, settled_order.order_number, settled_order.line_number;  -- key order (see order_voucher)
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_platform_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_transaction_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_affiliate';
@@ -332,7 +340,8 @@ BEGIN
         CROSS APPLY (VALUES
             (N'estimated_shipping', order_cost.estimated_shipping),
             (N'order_fee', order_cost.order_fee)) AS measure (split_name, whole_amount)
-        WHERE measure.whole_amount <> 0;
+        WHERE measure.whole_amount <> 0
+        ORDER BY measure.split_name, order_cost.order_number, order_cost.line_number;  -- key order (see order_voucher)
         EXEC etl.split_by_largest_remainder @p_split_name = N'estimated_shipping';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_fee';
 

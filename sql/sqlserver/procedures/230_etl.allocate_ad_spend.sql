@@ -124,11 +124,11 @@ BEGIN
             LEFT JOIN ad_sku ON ad_sku.advertiser_id = ad_spend.advertiser_id AND ad_sku.ad_id = ad_spend.ad_id
         ),
         gmv_max_target AS (
-            SELECT d.date_key, campaign.campaign_key, report.item_group_id, report.cost AS spend, COALESCE(product.product_key, 0) AS product_key
+            SELECT d.date_key, COALESCE(campaign.campaign_key, 0) AS campaign_key, report.item_group_id, report.cost AS spend, COALESCE(product.product_key, 0) AS product_key
             FROM stg.gmv_max_product_daily AS report
             JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
             JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-            JOIN dim.campaign AS campaign
+            LEFT JOIN dim.campaign AS campaign
               ON campaign.advertiser_id = report.advertiser_id AND campaign.campaign_id = report.campaign_id
              AND campaign.adgroup_id = N'' AND campaign.ad_id = N''
             LEFT JOIN dim.product AS product ON product.shop_id = report.store_id AND product.product_id = report.item_group_id
@@ -181,7 +181,8 @@ BEGIN
 
         INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
         SELECT N'ad_spend', whole_id, product_key, spend, weight
-        FROM #spend_weight;
+        FROM #spend_weight
+        ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
         EXEC etl.split_by_largest_remainder @p_split_name = N'ad_spend';
 
         INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)

@@ -27,11 +27,35 @@ BEGIN
         DECLARE @v_overstock_days int = CAST(ROUND(etl.setting_number(N'overstock_days'), 0) AS int);
         DECLARE @v_lead_time_days int = CAST(ROUND(etl.setting_number(N'lead_time_days'), 0) AS int);
 
+        -- The first and last day with SKU data, published or recomputed.
+        DECLARE @v_first_date date;
+        DECLARE @v_last_date date;
+        SELECT @v_first_date = MIN(d.calendar_date), @v_last_date = MAX(d.calendar_date)
+        FROM (
+            SELECT MIN(daily.date_key) AS first_key, MAX(daily.date_key) AS last_key
+            FROM fact.sku_daily AS daily
+            WHERE daily.product_key <> 0
+              AND NOT EXISTS (SELECT 1 FROM etl.work_affected_date AS affected WHERE affected.date_key = daily.date_key)
+            UNION ALL
+            SELECT MIN(date_key), MAX(date_key) FROM etl.work_sku_daily WHERE product_key <> 0
+        ) AS bounds
+        JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
+
+        -- Only the published days a recomputed review period can reach: an incremental run reads
+        -- a few weeks of facts, not every day ever published.
+        DECLARE @v_from_key int;
+        DECLARE @v_to_key int;
+        SELECT @v_from_key = CAST(CONVERT(char(8), DATEADD(day, -(@v_review_days - 1), MIN(d.calendar_date)), 112) AS int),
+               @v_to_key = CAST(CONVERT(char(8), DATEADD(day, @v_review_days - 1, MAX(d.calendar_date)), 112) AS int)
+        FROM etl.work_affected_date AS affected
+        JOIN dim.date AS d ON d.date_key = affected.date_key;
+
         SELECT daily.date_key, daily.shop_key, daily.product_key, daily.orders, daily.units, daily.gmv, daily.refund_amount,
                daily.net_revenue, daily.contribution_before_ads, daily.ad_spend, daily.contribution_after_ads, daily.attributed_gmv
         INTO #all_sku_daily
         FROM fact.sku_daily AS daily
         WHERE daily.product_key <> 0
+          AND daily.date_key BETWEEN @v_from_key AND @v_to_key
           AND NOT EXISTS (SELECT 1 FROM etl.work_affected_date AS affected WHERE affected.date_key = daily.date_key)
         UNION ALL
         SELECT date_key, shop_key, product_key, orders, units, gmv, refund_amount,
@@ -40,9 +64,7 @@ BEGIN
         WHERE product_key <> 0;
 
         WITH data_bounds AS (
-            SELECT MIN(d.calendar_date) AS first_date, MAX(d.calendar_date) AS last_date
-            FROM (SELECT DISTINCT date_key FROM #all_sku_daily) AS data_day
-            JOIN dim.date AS d ON d.date_key = data_day.date_key
+            SELECT @v_first_date AS first_date, @v_last_date AS last_date
         )
         SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
                period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
@@ -61,8 +83,7 @@ BEGIN
                    SUM(daily.refund_amount) AS refund_amount, SUM(daily.net_revenue) AS net_revenue,
                    SUM(daily.contribution_before_ads) AS contribution_before_ads, SUM(daily.ad_spend) AS ad_spend,
                    SUM(daily.contribution_after_ads) AS contribution_after_ads, SUM(daily.attributed_gmv) AS attributed_gmv,
-                   SUM(CASE WHEN d.calendar_date > DATEADD(day, -@v_stock_window_days, period.period_end_date) THEN daily.units ELSE 0 END)
-                       / CAST(@v_stock_window_days AS decimal(19,4)) AS avg_daily_units
+                   SUM(CASE WHEN d.calendar_date > DATEADD(day, -@v_stock_window_days, period.period_end_date) THEN daily.units ELSE 0 END) AS stock_window_units
             FROM #review_period AS period
             JOIN #all_sku_daily AS daily ON daily.date_key BETWEEN period.period_start_date_key AND period.period_end_date_key
             JOIN dim.date AS d ON d.date_key = daily.date_key
@@ -94,8 +115,11 @@ BEGIN
                              AND roi >= @v_hero_min_roi AND orders >= @v_hero_min_orders THEN N'hero'
                         WHEN contribution_after_ads >= 0
                              AND contribution_after_ads <= CAST(@v_marginal_max_share AS decimal(9,6)) * CAST(net_revenue AS decimal(19,4)) THEN N'marginal'
-                        ELSE N'winner' END AS tier,
-                   CASE WHEN avg_daily_units > 0 THEN CAST(on_hand_units / avg_daily_units AS decimal(19,1)) END AS days_of_cover
+                        WHEN contribution_after_ads > 0 THEN N'winner'
+                        ELSE N'marginal' END AS tier,
+                   -- on hand / (units / window), computed as one division so no rounded average leaks in
+                   CASE WHEN stock_window_units > 0
+                        THEN CAST(CAST(on_hand_units * @v_stock_window_days AS decimal(19,4)) / stock_window_units AS decimal(19,1)) END AS days_of_cover
             FROM ratios
         )
         INSERT INTO etl.work_sku_period (
@@ -133,9 +157,9 @@ BEGIN
                                CASE WHEN contribution_margin IS NULL THEN N'n/a'
                                     ELSE CONCAT(CAST(CAST(contribution_margin * 100 AS decimal(19,1)) AS nvarchar(30)), N'%') END,
                                N', ROI ', CAST(CAST(roi AS decimal(19,2)) AS nvarchar(30)), N')') END,
-               on_hand_units, CAST(avg_daily_units AS decimal(19,4)), days_of_cover,
+               on_hand_units, CAST(CAST(stock_window_units AS decimal(19,4)) / @v_stock_window_days AS decimal(19,4)), days_of_cover,
                CASE WHEN tier IN (N'hero', N'winner') AND days_of_cover < lead_time_days + @v_safety_days
-                    THEN CAST(CEILING(avg_daily_units * (lead_time_days + @v_safety_days + @v_review_days)) AS int) - on_hand_units
+                    THEN CAST(CEILING(CAST(stock_window_units * (lead_time_days + @v_safety_days + @v_review_days) AS decimal(19,4)) / @v_stock_window_days) AS int) - on_hand_units
                     ELSE 0 END,
                CASE WHEN tier = N'loser' AND on_hand_units > 0 AND (days_of_cover IS NULL OR days_of_cover > @v_overstock_days) THEN 1 ELSE 0 END,
                @p_run_id

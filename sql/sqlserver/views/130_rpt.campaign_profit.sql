@@ -82,12 +82,23 @@ SELECT campaign_day.date_key,
        COALESCE(attributed.attributed_orders, 0) AS attributed_orders,
        COALESCE(attributed.attributed_net_revenue, 0) AS attributed_net_revenue,
        COALESCE(attributed.attributed_contribution_before_ads, 0) AS attributed_contribution_before_ads,
-       CASE WHEN source_spend.spend <> 0 THEN COALESCE(attributed.attributed_gmv, 0) / source_spend.spend END AS roas
+       CASE WHEN source_spend.spend <> 0 THEN COALESCE(attributed.attributed_gmv, 0) / source_spend.spend END AS roas,
+       shop.currency,
+       reporting.setting_value AS reporting_currency,
+       CAST(CASE WHEN shop.currency = reporting.setting_value THEN 1 ELSE fx.rate_to_reporting END AS decimal(19,8)) AS fx_rate_to_reporting
 FROM campaign_day
 JOIN dim.date AS d ON d.date_key = campaign_day.date_key
 JOIN dim.campaign AS campaign ON campaign.campaign_key = campaign_day.campaign_key
 LEFT JOIN source_spend ON source_spend.date_key = campaign_day.date_key AND source_spend.campaign_key = campaign_day.campaign_key
 LEFT JOIN allocation ON allocation.date_key = campaign_day.date_key AND allocation.campaign_key = campaign_day.campaign_key
 LEFT JOIN allocation_rule ON allocation_rule.date_key = campaign_day.date_key AND allocation_rule.campaign_key = campaign_day.campaign_key
-LEFT JOIN attributed ON attributed.date_key = campaign_day.date_key AND attributed.campaign_key = campaign_day.campaign_key;
+LEFT JOIN attributed ON attributed.date_key = campaign_day.date_key AND attributed.campaign_key = campaign_day.campaign_key
+LEFT JOIN dim.shop AS shop ON shop.shop_key = COALESCE(source_spend.shop_key, allocation.shop_key, attributed.shop_key, 0)
+LEFT JOIN etl.setting AS reporting ON reporting.setting_name = N'reporting_currency'
+OUTER APPLY (
+    SELECT TOP (1) rate.rate_to_reporting
+    FROM stg.fx_rate AS rate
+    WHERE rate.currency = shop.currency AND rate.rate_date <= d.calendar_date
+    ORDER BY rate.rate_date DESC
+) AS fx;
 GO

@@ -3,6 +3,10 @@
 --   ad_spend       stg.ad_report_daily + stg.gmv_max_campaign_daily vs fact.ad_daily, per shop and day
 --   ad_allocation  fact.ad_daily vs fact.sku_ad_spend (allocated parts sum to the spend), per shop and day
 --   settlement     TikTok's settlement vs the computed one, per settled order (fact.settlement_check)
+--   fx_rate        shop-days whose currency has no rate to the reporting currency on or before the day
+--                  (stg.fx_rate, rpt.fx_rate): source_amount is the day's GMV in the shop's currency,
+--                  warehouse_amount (its reporting-currency value) and difference are NULL; always flagged
+-- Amounts are in the shop's currency (currency; fx_rate_to_reporting converts them, NULL without a rate).
 -- difference = source_amount - warehouse_amount; is_flagged when it is not zero (settlement: beyond the tolerance).
 DROP VIEW IF EXISTS rpt.reconciliation;
 GO
@@ -49,6 +53,12 @@ warehouse_spend AS (
 allocated_spend AS (
     SELECT shop_key, date_key, SUM(ad_spend) AS amount FROM fact.sku_ad_spend GROUP BY shop_key, date_key
 ),
+fx_missing AS (
+    SELECT daily.shop_key, daily.date_key, SUM(daily.gmv) AS gmv
+    FROM rpt.sku_daily AS daily
+    WHERE daily.fx_rate_to_reporting IS NULL
+    GROUP BY daily.shop_key, daily.date_key
+),
 daily_check AS (
     SELECT 'gmv' AS check_name, 'stg.shop_order' AS source_name, 'fact.order_line' AS warehouse_name,
            COALESCE(source_gmv.shop_key, warehouse_gmv.shop_key) AS shop_key,
@@ -87,6 +97,11 @@ all_check AS (
            settlement.tiktok_settlement_amount, settlement.computed_settlement_amount,
            settlement.difference, settlement.is_flagged
     FROM fact.settlement_check AS settlement
+    UNION ALL
+    SELECT 'fx_rate', 'stg.fx_rate (rate to the reporting currency)', 'rpt.sku_daily (fx_rate_to_reporting)',
+           fx_missing.shop_key, fx_missing.date_key, CAST(NULL AS nvarchar(64)),
+           fx_missing.gmv, CAST(NULL AS decimal(19,4)), CAST(NULL AS decimal(19,4)), CAST(1 AS bit)
+    FROM fx_missing
 )
 SELECT all_check.check_name,
        all_check.source_name,
@@ -99,8 +114,18 @@ SELECT all_check.check_name,
        all_check.source_amount,
        all_check.warehouse_amount,
        all_check.difference,
-       all_check.is_flagged
+       all_check.is_flagged,
+       shop.currency,
+       reporting.setting_value AS reporting_currency,
+       CAST(CASE WHEN shop.currency = reporting.setting_value THEN 1 ELSE fx.rate_to_reporting END AS decimal(19,8)) AS fx_rate_to_reporting
 FROM all_check
 JOIN dim.date AS d ON d.date_key = all_check.date_key
-LEFT JOIN dim.shop AS shop ON shop.shop_key = all_check.shop_key;
+LEFT JOIN dim.shop AS shop ON shop.shop_key = all_check.shop_key
+LEFT JOIN etl.setting AS reporting ON reporting.setting_name = N'reporting_currency'
+OUTER APPLY (
+    SELECT TOP (1) rate.rate_to_reporting
+    FROM stg.fx_rate AS rate
+    WHERE rate.currency = shop.currency AND rate.rate_date <= d.calendar_date
+    ORDER BY rate.rate_date DESC
+) AS fx;
 GO

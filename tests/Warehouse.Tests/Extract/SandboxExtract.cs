@@ -12,12 +12,7 @@ namespace Warehouse.Tests.Extract;
 internal static class SandboxExtract
 {
     /// <summary>The staging tables the TikTok APIs fill (the rest come from the seller's files).</summary>
-    public static readonly string[] ApiTables =
-    [
-        "shop", "shop_order", "order_line_item", "return_order", "return_line_item", "cancellation", "cancellation_line_item",
-        "statement", "sku_statement_transaction", "product", "product_sku", "campaign", "adgroup", "ad", "ad_report_daily",
-        "gmv_max_product_daily", "gmv_max_campaign_daily",
-    ];
+    public static readonly IReadOnlyList<string> ApiTables = ExtractRunner.ApiTables;
 
     /// <summary>A window that covers the whole small sample (which ends 2026-11-22).</summary>
     public static readonly ExtractOptions WholeSample = new(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 30));

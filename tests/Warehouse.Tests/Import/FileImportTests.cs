@@ -105,6 +105,75 @@ public sealed class FileImportTests(WarehouseFixture fixture) : IClassFixture<Wa
     }
 
     [Fact]
+    public async Task The_same_SKU_twice_in_one_order_gets_two_distinct_line_ids_and_a_reimport_changes_nothing()
+    {
+        var database = await CatalogueAsync(Engine.Postgres);
+        var (skuA, skuB) = await TwoSkusAsync(database);
+        var header = "Order ID,Order Status,SKU ID,Seller SKU,Product Name,Variation,Quantity,SKU Unit Original Price,SKU Subtotal Before Discount,SKU Platform Discount,SKU Seller Discount,SKU Subtotal After Discount,Order Amount,Created Time,Paid Time,Buyer Username";
+        var file = Write("orders.csv", $"""
+            {header}
+            577001,Completed,{skuA},A-1,Case,Black,1,$20.00,$20.00,$0.00,$0.00,$20.00,$53.00,11/02/2026 09:15:00 PM,11/02/2026 09:16:10 PM,buyer.one
+            577001,Completed,{skuB},B-1,Charger,,1,$15.00,$15.00,$0.00,$0.00,$15.00,$53.00,11/02/2026 09:15:00 PM,11/02/2026 09:16:10 PM,buyer.one
+            577001,Completed,{skuA},A-1,Case,Black,1,$20.00,$20.00,$0.00,$2.00,$18.00,$53.00,11/02/2026 09:15:00 PM,11/02/2026 09:16:10 PM,buyer.one
+
+            """);
+        var importer = new FileImporter(database);
+        var options = new ImportOptions(ShopId: UsShop, DateFormat: "MM/dd/yyyy hh:mm:ss tt");
+
+        var first = await importer.ImportAsync(file, await Pipeline.StartRunAsync(database, "import"), options, TestContext.Current.CancellationToken);
+        var second = await importer.ImportAsync(file, await Pipeline.StartRunAsync(database, "import"), options, TestContext.Current.CancellationToken);
+
+        Assert.Empty(first.Rejects);
+        Assert.Equal(4, first.RowsWritten); // the order + 3 lines
+        Assert.Equal(0, second.RowsWritten);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var lines = (await connection.QueryAsync<(string LineId, string SkuId, decimal SellerDiscount)>(
+            "SELECT line_item_id, sku_id, seller_discount FROM stg.order_line_item WHERE order_id = '577001' ORDER BY line_item_id")).ToList();
+        Assert.Equal([(skuA, skuA, 0m), (skuA + "#2", skuA, 2.00m), (skuB, skuB, 0m)], lines);
+        Assert.Equal(53.00m, await connection.ExecuteScalarAsync<decimal>("SELECT sub_total FROM stg.shop_order WHERE order_id = '577001'"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_cost_settings_file_sets_the_shops_time_zone_and_currency_which_an_order_export_then_uses(Engine engine)
+    {
+        var database = await CatalogueAsync(engine);
+        var (skuA, _) = await TwoSkusAsync(database);
+        var settings = Write("settings.csv", $"shop_id,effective_from,commission_rate,time_zone,currency,date_format\n{UsShop},2026-11-01,6%,America/New_York,usd,MM/dd/yyyy hh:mm:ss tt\n");
+        var importer = new FileImporter(database);
+        string name;
+        await using (var before = await database.OpenAsync(TestContext.Current.CancellationToken))
+        {
+            name = await before.ExecuteScalarAsync<string>($"SELECT shop_name FROM stg.shop WHERE shop_id = '{UsShop}'") ?? "";
+        }
+
+        var first = await importer.ImportAsync(settings, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(), TestContext.Current.CancellationToken);
+        var again = await importer.ImportAsync(settings, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Empty(first.Rejects);
+        Assert.Equal(2, first.RowsWritten); // the cost setting and the shop's changed row
+        Assert.Equal(0, again.RowsWritten);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("America/New_York", "USD", name), await connection.QuerySingleAsync<(string, string, string)>(
+            $"SELECT time_zone, currency, shop_name FROM stg.shop WHERE shop_id = '{UsShop}'"));
+
+        // An order export read after it converts the shop's local times with the new zone: 9:15 PM EST = 02:15 UTC.
+        var orders = Write("orders.csv", $"""
+            Order ID,Order Status,SKU ID,Product Name,Quantity,SKU Unit Original Price,SKU Subtotal After Discount,Order Amount,Created Time
+            578001,Completed,{skuA},Case,1,$20.00,$20.00,$20.00,11/02/2026 09:15:00 PM
+
+            """);
+        await importer.ImportAsync(orders, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: UsShop, DateFormat: "MM/dd/yyyy hh:mm:ss tt"), TestContext.Current.CancellationToken);
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 2, 15, 0, TimeSpan.Zero).ToUnixTimeSeconds(),
+            await connection.ExecuteScalarAsync<long>("SELECT create_time FROM stg.shop_order WHERE order_id = '578001'"));
+
+        var unknown = Write("unknown.csv", "shop_id,effective_from,commission_rate,time_zone\n999,2026-11-01,6%,Mars/Olympus\n");
+        var unknownRun = await Pipeline.StartRunAsync(database, "import");
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => importer.ImportAsync(unknown, unknownRun, new ImportOptions(), TestContext.Current.CancellationToken));
+        Assert.Contains("shop 999 is not in stg.shop", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_with_an_unknown_header_or_encoding_stops_with_one_message_and_loads_nothing()
     {
         var database = await CatalogueAsync(Engine.Postgres);

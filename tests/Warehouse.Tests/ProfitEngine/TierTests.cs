@@ -94,4 +94,22 @@ public sealed class TierTests(WarehouseFixture fixture) : IClassFixture<Warehous
         Assert.True(period["OVER_BUDGET"].IsOverstock);
         Assert.Equal(0, period["OVER_BUDGET"].RestockUnits);
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task The_restock_quantity_is_exact_when_the_daily_rate_is_not_a_whole_number(Engine engine)
+    {
+        var scenario = new Scenario().Sku("P8", "WINNER", unitCost: 30m, inventory: 1);
+        // 19 orders (15 early, 4 in the last 14 days), 600.00 spend: 19 x 64.00 - 600.00 = 616.00 > 0, not a hero (19 < 20)
+        WithSpend(Orders(scenario, "WINNER", 15, 4), "WINNER", 600.00m);
+
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+        var winner = (await run.LatestPeriodAsync())["WINNER"];
+
+        // 4 units in 14 days; 1 on hand = 1 x 14 / 4 = 3.5 days of cover < 21;
+        // restock 4 x (14 + 7 + 28) / 14 = 14 units of need, minus the 1 on hand = 13
+        Assert.Equal("winner", winner.Tier);
+        Assert.Equal(3.5m, winner.DaysOfCover);
+        Assert.Equal(13, winner.RestockUnits);
+    }
 }

@@ -208,6 +208,9 @@ public static partial class DataDictionary
         ["scriptname"] = "Script applied by DbUp",
         ["applied"] = "When DbUp applied it",
         ["fee_basis"] = "settled (TikTok's fees) or estimated",
+        ["reporting_currency"] = "Currency of cross-shop totals (setting reporting_currency, default USD)",
+        ["fx_rate_to_reporting"] = "Units of the reporting currency per unit of the row's currency on the row's day: the latest stg.fx_rate on or before the day, 1 for the reporting currency itself, NULL (never 1) without a rate; amount x fx_rate_to_reporting is the amount in the reporting currency",
+        ["fx_rate_date"] = "Date of the stg.fx_rate row that gives the day's rate (NULL for the reporting currency, or without a rate)",
     };
 
     /// <summary>Descriptions of tables whose script has no comment right above CREATE TABLE.</summary>
@@ -255,7 +258,7 @@ public static partial class DataDictionary
         text.AppendLine("`etl` (runs, settings, rejects; work tables and the scheduler's tables are left out). `stg` mirrors the");
         text.AppendLine("TikTok payloads and is not for reporting (see `sql/postgres/migrations/0003_staging.sql`); `warehouse_reader` cannot read it.");
         text.AppendLine("Types are PostgreSQL's; on SQL Server `character varying` is `nvarchar`, `numeric` is `decimal`, `boolean` is `bit`,");
-        text.AppendLine("`timestamp with time zone` is `datetimeoffset`. Money is `numeric(19,4)` in the shop's currency. Definitions follow `docs/profit-model.md`.");
+        text.AppendLine("`timestamp with time zone` is `datetimeoffset`. Money is `numeric(19,4)` in the shop's currency; `fx_rate_to_reporting` converts it to the reporting currency. Definitions follow `docs/profit-model.md`.");
         foreach (var schema in Schemas)
         {
             foreach (var table in columns.Where(c => c.Schema == schema).GroupBy(c => c.Table))

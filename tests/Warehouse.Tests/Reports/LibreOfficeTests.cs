@@ -37,7 +37,7 @@ public sealed class LibreOfficeTests(ReportFixture fixture) : IClassFixture<Repo
         Assert.True(File.Exists(pdf), $"LibreOffice wrote no {pdf}");
         Assert.StartsWith("%PDF", File.ReadAllText(pdf)[..4], StringComparison.Ordinal);
 
-        // Sheet 3 (SKU P&L) as CSV with the values LibreOffice computed for the formulas.
+        // Sheet 3 (SKU P&L) as CSV with the values LibreOffice computed for the formulas (all shops: in the reporting currency).
         await ConvertAsync(report.Path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,3", output);
         var csv = Directory.EnumerateFiles(output, "*.csv").Single();
         var lines = File.ReadAllLines(csv).Skip(2).Select(SplitCsv).ToList();
@@ -46,7 +46,7 @@ public sealed class LibreOfficeTests(ReportFixture fixture) : IClassFixture<Repo
         await using var connection = await report.Database.OpenAsync();
         var expected = (await connection.QueryAsync<(string Sku, decimal Caa, decimal Cba)>(
             """
-            SELECT sku_id, SUM(contribution_after_ads), SUM(contribution_before_ads) FROM rpt.sku_daily
+            SELECT sku_id, SUM(contribution_after_ads * fx_rate_to_reporting), SUM(contribution_before_ads * fx_rate_to_reporting) FROM rpt.sku_daily
             WHERE date_key BETWEEN @from AND @to GROUP BY product_key, sku_id
             """, new { from = report.Request.FromKey, to = report.Request.ToKey })).ToDictionary(r => r.Sku);
 

@@ -7,7 +7,8 @@ using Warehouse.Tests.Infrastructure;
 namespace Warehouse.Tests.Reports;
 
 /// <summary>
-/// The finance workbook, reopened from disk with ClosedXML: its sheets, its formulas evaluated and
+/// The finance workbook (all shops, so in the reporting currency: the rpt views' amounts times their
+/// fx_rate_to_reporting), reopened from disk with ClosedXML: its sheets, its formulas evaluated and
 /// compared with the rpt views to the cent, a planted SKU against figures worked out by hand, and
 /// text from TikTok kept inert.
 /// </summary>
@@ -80,9 +81,10 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         await using var connection = await report.Database.OpenAsync();
         var expected = (await connection.QueryAsync(
             """
-            SELECT sku_id, SUM(gmv) AS gmv, SUM(net_revenue) AS net_revenue, SUM(contribution_before_ads) AS cba,
-                   SUM(contribution_after_ads) AS caa, SUM(ad_spend) AS ad_spend, SUM(attributed_gmv) AS attributed_gmv,
-                   SUM(refund_amount) AS refunds
+            SELECT sku_id, SUM(gmv * fx_rate_to_reporting) AS gmv, SUM(net_revenue * fx_rate_to_reporting) AS net_revenue,
+                   SUM(contribution_before_ads * fx_rate_to_reporting) AS cba, SUM(contribution_after_ads * fx_rate_to_reporting) AS caa,
+                   SUM(ad_spend * fx_rate_to_reporting) AS ad_spend, SUM(attributed_gmv * fx_rate_to_reporting) AS attributed_gmv,
+                   SUM(refund_amount * fx_rate_to_reporting) AS refunds
             FROM rpt.sku_daily
             WHERE date_key BETWEEN @from AND @to
             GROUP BY product_key, sku_id
@@ -157,8 +159,9 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         await using var connection = await report.Database.OpenAsync();
         var totals = (IDictionary<string, object>)await connection.QuerySingleAsync(
             """
-            SELECT SUM(gmv) AS gmv, SUM(net_revenue) AS net_revenue, SUM(contribution_before_ads) AS cba,
-                   SUM(ad_spend) AS ad_spend, SUM(contribution_after_ads) AS caa, SUM(cogs) AS cogs
+            SELECT SUM(gmv * fx_rate_to_reporting) AS gmv, SUM(net_revenue * fx_rate_to_reporting) AS net_revenue,
+                   SUM(contribution_before_ads * fx_rate_to_reporting) AS cba, SUM(ad_spend * fx_rate_to_reporting) AS ad_spend,
+                   SUM(contribution_after_ads * fx_rate_to_reporting) AS caa, SUM(cogs * fx_rate_to_reporting) AS cogs
             FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to
             """, new { from = report.Request.FromKey, to = report.Request.ToKey });
 
@@ -184,7 +187,7 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         // Beside it: TikTok's settlement of the settled orders equals the per-order checks of rpt.reconciliation.
         var settlement = await connection.QuerySingleAsync<(decimal Tiktok, decimal Computed)>(
             """
-            SELECT COALESCE(SUM(source_amount), 0), COALESCE(SUM(warehouse_amount), 0) FROM rpt.reconciliation
+            SELECT COALESCE(SUM(source_amount * fx_rate_to_reporting), 0), COALESCE(SUM(warehouse_amount * fx_rate_to_reporting), 0) FROM rpt.reconciliation
             WHERE check_name = 'settlement' AND date_key BETWEEN @from AND @to
             """, new { from = report.Request.FromKey, to = report.Request.ToKey });
         AssertCents(settlement.Computed, Number(sheet.Cell(6, 7)), "settlement", "computed");
@@ -201,10 +204,10 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         using var workbook = new XLWorkbook(report.Path);
 
         var summary = workbook.Worksheet("Summary");
-        var gmv = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(gmv) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to", parameters);
-        var spend = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(ad_spend) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to", parameters);
+        var gmv = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(gmv * fx_rate_to_reporting) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to", parameters);
+        var spend = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(ad_spend * fx_rate_to_reporting) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to", parameters);
         var priorGmv = await connection.ExecuteScalarAsync<decimal?>(
-            "SELECT SUM(gmv) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to",
+            "SELECT SUM(gmv * fx_rate_to_reporting) FROM rpt.sku_daily WHERE date_key BETWEEN @from AND @to",
             new { from = ReportRequest.Key(report.Request.From.AddDays(-7)), to = ReportRequest.Key(report.Request.To.AddDays(-7)) }) ?? 0m;
         Assert.Equal("GMV", summary.Cell(5, 1).GetString());
         AssertCents(gmv, Number(summary.Cell(5, 2)), "Summary", "GMV");
@@ -214,15 +217,15 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         AssertRatio(gmv / spend, Number(summary.Cell(16, 2)), "Summary", "blended ROAS");
 
         var campaigns = workbook.Worksheet("Campaigns");
-        var campaignSpend = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(spend) FROM rpt.campaign_profit WHERE date_key BETWEEN @from AND @to", parameters);
-        var attributed = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(attributed_gmv) FROM rpt.campaign_profit WHERE date_key BETWEEN @from AND @to", parameters);
+        var campaignSpend = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(spend * fx_rate_to_reporting) FROM rpt.campaign_profit WHERE date_key BETWEEN @from AND @to", parameters);
+        var attributed = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(attributed_gmv * fx_rate_to_reporting) FROM rpt.campaign_profit WHERE date_key BETWEEN @from AND @to", parameters);
         AssertCents(campaignSpend, Number(campaigns.Cell(3, HeaderColumn(campaigns, 5, "Spend"))), "Campaigns", "spend");
         AssertCents(attributed, Number(campaigns.Cell(3, HeaderColumn(campaigns, 5, "Attributed GMV"))), "Campaigns", "attributed GMV");
         Assert.Contains(DataRows(campaigns, "Campaigns"), r => Number(Cell(r, "Allocated SKUs")) > 1 && Cell(r, "Allocation method").GetString() == "revenue");
 
         var settled = workbook.Worksheet("Settled vs estimated");
         var estimated = await connection.ExecuteScalarAsync<decimal>(
-            "SELECT SUM(estimated_net_revenue) FROM rpt.sku_settlement WHERE date_key BETWEEN @from AND @to", parameters);
+            "SELECT SUM(estimated_net_revenue * fx_rate_to_reporting) FROM rpt.sku_settlement WHERE date_key BETWEEN @from AND @to", parameters);
         AssertCents(estimated, Number(settled.Cell(4, 2)), "Settled vs estimated", "estimated");
         Assert.InRange(Number(settled.Cell(5, 2))!.Value, 0.01m, 1m);
 

@@ -7,20 +7,19 @@ internal sealed record DdlColumn(string Name, string Type, bool NotNull);
 
 internal sealed record DdlTable(string Name, IReadOnlyList<DdlColumn> Columns, IReadOnlyList<string> PrimaryKey);
 
-/// <summary>The staging tables as sql/postgres/migrations/0003_staging.sql declares them (read from the ETL assembly's embedded scripts).</summary>
+/// <summary>The staging tables as sql/postgres/migrations/0003_staging.sql and 0013_fx_rate.sql declare them (read from the ETL assembly's embedded scripts).</summary>
 internal static partial class StagingDdl
 {
     private static readonly Lazy<IReadOnlyDictionary<string, DdlTable>> Parsed = new(Parse);
 
     public static IReadOnlyDictionary<string, DdlTable> Tables => Parsed.Value;
 
+    /// <summary>The migrations whose stg tables the sample writes a file for (0011's income export is import-only).</summary>
+    public static readonly string[] Migrations = ["sql/postgres/migrations/0003_staging.sql", "sql/postgres/migrations/0013_fx_rate.sql"];
+
     private static IReadOnlyDictionary<string, DdlTable> Parse()
     {
-        using var stream = typeof(SampleGenerator).Assembly.GetManifestResourceStream("sql/postgres/migrations/0003_staging.sql")
-            ?? throw new InvalidOperationException("The ETL assembly does not embed sql/postgres/migrations/0003_staging.sql.");
-        using var reader = new StreamReader(stream);
-        string sql = reader.ReadToEnd();
-
+        string sql = string.Join('\n', Migrations.Select(Read));
         var tables = new Dictionary<string, DdlTable>(StringComparer.Ordinal);
         foreach (Match table in CreateTable().Matches(sql))
         {
@@ -38,6 +37,14 @@ internal static partial class StagingDdl
             tables.Add(name, new DdlTable(name, columns, primaryKey));
         }
         return tables;
+    }
+
+    private static string Read(string resource)
+    {
+        using var stream = typeof(SampleGenerator).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The ETL assembly does not embed {resource}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     [GeneratedRegex(@"CREATE TABLE stg\.(?<name>\w+) \((?<body>.*?)\n\);", RegexOptions.Singleline)]

@@ -22,7 +22,7 @@ public sealed class RunCommandTests(WarehouseFixture fixture) : IClassFixture<Wa
         await second.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(1, second.ExitCode);
-        Assert.Contains("transform is already running", error);
+        Assert.Contains("an extract or the transform is already running", error);
         Assert.Contains("warehouse serve transform (test)", error);
         Assert.Empty(await ScheduleHarness.RunsAsync(database, "extract")); // it did nothing
         var password = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Password!;
