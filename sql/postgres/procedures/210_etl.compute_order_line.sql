@@ -105,6 +105,7 @@ BEGIN
     JOIN order_voucher ON order_voucher.order_number = line.order_number
     WHERE line.is_revenue AND order_voucher.voucher_amount <> 0
     ORDER BY line.order_number, line.line_number;  -- key order: appends to the primary key instead of scattering
+    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('order_voucher');
 
     UPDATE etl.work_order_line AS line
@@ -148,6 +149,7 @@ BEGIN
         ('settled_shipping', settled_sku.shipping_cost),
         ('settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount)
     ORDER BY measure.split_name, settled_sku.whole_id, settled_sku.line_number;  -- key order (see order_voucher)
+    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('settled_platform_fee');
     CALL etl.split_by_largest_remainder('settled_transaction_fee');
     CALL etl.split_by_largest_remainder('settled_affiliate');
@@ -213,6 +215,7 @@ BEGIN
         ('order_settled_shipping', settled_order.shipping_cost),
         ('order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount)
     ORDER BY measure.split_name, settled_order.order_number, settled_order.line_number;  -- key order (see order_voucher)
+    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('order_settled_platform_fee');
     CALL etl.split_by_largest_remainder('order_settled_transaction_fee');
     CALL etl.split_by_largest_remainder('order_settled_affiliate');
@@ -301,6 +304,7 @@ BEGIN
         ('order_fee', order_cost.order_fee)) AS measure (split_name, whole_amount)
     WHERE measure.whole_amount <> 0
     ORDER BY measure.split_name, order_cost.order_number, order_cost.line_number;  -- key order (see order_voucher)
+    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('estimated_shipping');
     CALL etl.split_by_largest_remainder('order_fee');
 

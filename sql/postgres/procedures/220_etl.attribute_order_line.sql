@@ -32,6 +32,7 @@ BEGIN
     FROM touch_in_window
     LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> ''
     WHERE touch_in_window.credit_rank = 1;
+    ANALYZE order_credit;  -- a temporary table has no statistics; the update below joins it to every line
 
     UPDATE etl.work_order_line AS line
     SET campaign_key = credit.campaign_key, traffic_source_key = 2, attribution_touch = credit.attribution_touch
@@ -39,7 +40,9 @@ BEGIN
     WHERE credit.order_number = line.order_number AND line.is_revenue;
     GET DIAGNOSTICS p_rows_written = ROW_COUNT;
 
-    -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains.
+    -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains. Materialised
+    -- with statistics: planned inside the UPDATE, the join went by product first (millions of rows).
+    CREATE TEMP TABLE credited_order ON COMMIT DROP AS
     WITH product_order AS (
         SELECT line.order_number, line.shop_id, line.product_id, d.calendar_date, MIN(line.paid_time) AS paid_time
         FROM etl.work_order_line AS line
@@ -73,9 +76,12 @@ BEGIN
          AND reported_product_day.report_rank = 1
         WHERE ranked_product_order.order_rank <= reported_product_day.orders
     )
+    SELECT order_number, product_id, campaign_key FROM credited;
+    ANALYZE credited_order;
+
     UPDATE etl.work_order_line AS line
     SET campaign_key = credited.campaign_key, traffic_source_key = 2, attribution_touch = 'tiktok_reported'
-    FROM credited
+    FROM credited_order AS credited
     WHERE credited.order_number = line.order_number AND credited.product_id = line.product_id
       AND line.is_revenue AND line.traffic_source_key = 1;
 

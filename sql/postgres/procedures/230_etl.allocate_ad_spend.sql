@@ -172,6 +172,7 @@ BEGIN
     SELECT 'ad_spend', whole_id, product_key, spend, weight
     FROM spend_weight
     ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
+    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('ad_spend');
 
     INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)

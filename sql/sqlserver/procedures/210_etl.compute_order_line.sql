@@ -139,6 +139,7 @@ BEGIN
         JOIN order_voucher ON order_voucher.order_number = line.order_number
         WHERE line.is_revenue = 1 AND order_voucher.voucher_amount <> 0
         ORDER BY line.order_number, line.line_number;  -- key order: appends to the primary key instead of scattering
+        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_voucher';
 
         UPDATE line
@@ -182,6 +183,7 @@ BEGIN
             (N'settled_shipping', settled_sku.shipping_cost),
             (N'settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount)
         ORDER BY measure.split_name, settled_sku.whole_id, settled_sku.line_number;  -- key order (see order_voucher)
+        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_platform_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_transaction_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_affiliate';
@@ -247,6 +249,7 @@ BEGIN
             (N'order_settled_shipping', settled_order.shipping_cost),
             (N'order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount)
         ORDER BY measure.split_name, settled_order.order_number, settled_order.line_number;  -- key order (see order_voucher)
+        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_platform_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_transaction_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_affiliate';
@@ -342,6 +345,7 @@ BEGIN
             (N'order_fee', order_cost.order_fee)) AS measure (split_name, whole_amount)
         WHERE measure.whole_amount <> 0
         ORDER BY measure.split_name, order_cost.order_number, order_cost.line_number;  -- key order (see order_voucher)
+        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'estimated_shipping';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_fee';
 

@@ -42,6 +42,7 @@ BEGIN
         FROM touch_in_window
         LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> N''
         WHERE touch_in_window.credit_rank = 1;
+        UPDATE STATISTICS #order_credit;  -- as PostgreSQL's ANALYZE: the update below joins it to every line
 
         UPDATE line
         SET campaign_key = credit.campaign_key, traffic_source_key = 2, attribution_touch = credit.attribution_touch
@@ -84,10 +85,14 @@ BEGIN
              AND reported_product_day.report_rank = 1
             WHERE ranked_product_order.order_rank <= reported_product_day.orders
         )
+        SELECT order_number, product_id, campaign_key
+        INTO #credited_order
+        FROM credited;
+
         UPDATE line
         SET campaign_key = credited.campaign_key, traffic_source_key = 2, attribution_touch = N'tiktok_reported'
         FROM etl.work_order_line AS line
-        JOIN credited ON credited.order_number = line.order_number AND credited.product_id = line.product_id
+        JOIN #credited_order AS credited ON credited.order_number = line.order_number AND credited.product_id = line.product_id
         WHERE line.is_revenue = 1 AND line.traffic_source_key = 1;
 
         UPDATE etl.work_order_line
@@ -95,6 +100,7 @@ BEGIN
         WHERE traffic_source_key = 1 AND affiliate_commission > 0;
 
         DROP TABLE #order_credit;
+        DROP TABLE #credited_order;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY

@@ -183,6 +183,7 @@ BEGIN
         SELECT N'ad_spend', whole_id, product_key, spend, weight
         FROM #spend_weight
         ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
+        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'ad_spend';
 
         INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)
