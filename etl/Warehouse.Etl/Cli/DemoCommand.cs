@@ -122,13 +122,13 @@ public static class DemoCommand
         return path;
     }
 
-    private sealed record SkuRow(string ShopName, string SkuId, string ProductName, string Tier, decimal NetRevenue, decimal AdSpend, decimal ContributionAfterAds, string Reason);
+    private sealed record SkuRow(string ShopName, string Currency, string SkuId, string ProductName, string Tier, decimal NetRevenue, decimal AdSpend, decimal ContributionAfterAds, string Reason);
 
     private static async Task PrintSkuTableAsync(System.Data.Common.DbConnection connection)
     {
         var rows = (await connection.QueryAsync<SkuRow>(
             """
-            SELECT shop_name AS ShopName, sku_id AS SkuId, product_name AS ProductName, tier AS Tier, net_revenue AS NetRevenue,
+            SELECT shop_name AS ShopName, currency AS Currency, sku_id AS SkuId, product_name AS ProductName, tier AS Tier, net_revenue AS NetRevenue,
                    ad_spend AS AdSpend, contribution_after_ads AS ContributionAfterAds, reason AS Reason
             FROM rpt.sku_profit
             WHERE period_end_date_key = (SELECT MAX(period_end_date_key) FROM fact.sku_period)
@@ -148,7 +148,7 @@ public static class DemoCommand
         }
 
         var table = new Table().Title(title).Border(TableBorder.Rounded);
-        foreach (var header in new[] { "Shop", "SKU", "Product", "Tier", "Net revenue", "Ad spend", "Contribution after ads", "Why" })
+        foreach (var header in new[] { "Shop", "SKU", "Product", "Tier", "Currency", "Net revenue", "Ad spend", "Contribution after ads", "Why" })
         {
             table.AddColumn(header);
         }
@@ -157,7 +157,7 @@ public static class DemoCommand
         {
             table.AddRow(
                 Markup.Escape(row.ShopName), Markup.Escape(row.SkuId), Markup.Escape(Shorten(row.ProductName, 32)), row.Tier,
-                row.NetRevenue.ToString("N2", CultureInfo.InvariantCulture), row.AdSpend.ToString("N2", CultureInfo.InvariantCulture),
+                row.Currency, row.NetRevenue.ToString("N2", CultureInfo.InvariantCulture), row.AdSpend.ToString("N2", CultureInfo.InvariantCulture),
                 row.ContributionAfterAds.ToString("N2", CultureInfo.InvariantCulture), Markup.Escape(Shorten(row.Reason, 70)));
         }
 
