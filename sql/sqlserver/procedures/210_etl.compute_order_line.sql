@@ -149,8 +149,10 @@ BEGIN
         FROM etl.work_order_line AS line
         JOIN etl.work_split AS split ON split.split_name = N'order_voucher' AND split.part_id = line.line_number;
 
-        -- Settled fees: TikTok's SKU statement transactions, normalised to positive costs whatever
-        -- sign convention they arrive in, split over the units of that SKU in the order.
+        -- Settled fees, normalised to positive costs whatever sign convention they arrive in:
+        -- TikTok's SKU statement transactions, split over the units of that SKU in the order; for
+        -- orders without them, the order-level income export, split over the order's lines by the
+        -- allocation method (its wholes get negative ids, so the two never share one).
         WITH settlement AS (
             SELECT shop_id, order_id, sku_id,
                    ABS(SUM(referral_fee_amount)) + ABS(SUM(platform_commission_amount))
@@ -165,24 +167,50 @@ BEGIN
             WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
             GROUP BY shop_id, order_id, sku_id
         )
-        SELECT line.line_number, line.quantity,
+        SELECT line.line_number, line.order_number,
                MIN(line.line_number) OVER (PARTITION BY line.order_number, line.sku_id) AS whole_id,
+               CAST(line.quantity AS decimal(38,10)) AS weight,
                settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
                settlement.shipping_cost, settlement.settlement_amount
         INTO #settled_sku
         FROM etl.work_order_line AS line
         JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id AND settlement.sku_id = line.sku_id;
 
+        WITH settlement AS (
+            SELECT shop_id, order_id,
+                   ABS(SUM(tiktok_shop_commission_fee)) + ABS(SUM(sfp_service_fee)) AS platform_fee,
+                   ABS(SUM(transaction_fee)) AS transaction_fee,
+                   ABS(SUM(affiliate_commission)) + ABS(SUM(affiliate_partner_commission))
+                       + ABS(SUM(affiliate_shop_ads_commission)) AS affiliate_commission,
+                   ABS(SUM(seller_shipping_fee)) AS shipping_cost,
+                   SUM(total_settlement_amount) AS settlement_amount
+            FROM stg.order_settlement AS t
+            WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
+            GROUP BY shop_id, order_id
+        )
+        SELECT line.line_number, line.order_number, -line.order_number AS whole_id,
+               CAST(CASE @p_allocation_method
+                        WHEN N'units' THEN line.quantity
+                        WHEN N'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
+                                                 THEN line.gmv - line.cogs ELSE line.gmv END
+                        ELSE line.gmv END AS decimal(38,10)) AS weight,
+               settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
+               settlement.shipping_cost, settlement.settlement_amount
+        INTO #settled_order
+        FROM etl.work_order_line AS line
+        JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id
+        WHERE NOT EXISTS (SELECT 1 FROM #settled_sku AS settled_sku WHERE settled_sku.order_number = line.order_number);
+
         INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-        SELECT measure.split_name, settled_sku.whole_id, settled_sku.line_number, measure.whole_amount, settled_sku.quantity
-        FROM #settled_sku AS settled_sku
+        SELECT measure.split_name, settled.whole_id, settled.line_number, measure.whole_amount, settled.weight
+        FROM (SELECT * FROM #settled_sku UNION ALL SELECT * FROM #settled_order) AS settled
         CROSS APPLY (VALUES
-            (N'settled_platform_fee', settled_sku.platform_fee),
-            (N'settled_transaction_fee', settled_sku.transaction_fee),
-            (N'settled_affiliate', settled_sku.affiliate_commission),
-            (N'settled_shipping', settled_sku.shipping_cost),
-            (N'settled_amount', settled_sku.settlement_amount)) AS measure (split_name, whole_amount)
-        ORDER BY measure.split_name, settled_sku.whole_id, settled_sku.line_number;  -- key order (see order_voucher)
+            (N'settled_platform_fee', settled.platform_fee),
+            (N'settled_transaction_fee', settled.transaction_fee),
+            (N'settled_affiliate', settled.affiliate_commission),
+            (N'settled_shipping', settled.shipping_cost),
+            (N'settled_amount', settled.settlement_amount)) AS measure (split_name, whole_amount)
+        ORDER BY measure.split_name, settled.whole_id, settled.line_number;  -- key order (see order_voucher)
         UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_platform_fee';
         EXEC etl.split_by_largest_remainder @p_split_name = N'settled_transaction_fee';
@@ -208,71 +236,6 @@ BEGIN
                    SUM(CASE WHEN split_name = N'settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount
             FROM etl.work_split
             WHERE split_name LIKE N'settled%'
-            GROUP BY part_id
-        ) AS settled_part ON settled_part.line_number = line.line_number;
-
-        -- Order-level settlement (the Seller Center income export) for orders without SKU-level
-        -- transactions: its fees split over the order's lines by the allocation method.
-        WITH settlement AS (
-            SELECT shop_id, order_id,
-                   ABS(SUM(tiktok_shop_commission_fee)) + ABS(SUM(sfp_service_fee)) AS platform_fee,
-                   ABS(SUM(transaction_fee)) AS transaction_fee,
-                   ABS(SUM(affiliate_commission)) + ABS(SUM(affiliate_partner_commission))
-                       + ABS(SUM(affiliate_shop_ads_commission)) AS affiliate_commission,
-                   ABS(SUM(seller_shipping_fee)) AS shipping_cost,
-                   SUM(total_settlement_amount) AS settlement_amount
-            FROM stg.order_settlement AS t
-            WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
-            GROUP BY shop_id, order_id
-        )
-        SELECT line.line_number, line.order_number,
-               CASE @p_allocation_method
-                   WHEN N'units' THEN line.quantity
-                   WHEN N'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
-                                            THEN line.gmv - line.cogs ELSE line.gmv END
-                   ELSE line.gmv END AS weight,
-               settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
-               settlement.shipping_cost, settlement.settlement_amount
-        INTO #settled_order
-        FROM etl.work_order_line AS line
-        JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id
-        WHERE NOT EXISTS (SELECT 1 FROM etl.work_order_line AS settled
-                          WHERE settled.order_number = line.order_number AND settled.fee_basis = N'settled');
-
-        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-        SELECT measure.split_name, settled_order.order_number, settled_order.line_number, measure.whole_amount, settled_order.weight
-        FROM #settled_order AS settled_order
-        CROSS APPLY (VALUES
-            (N'order_settled_platform_fee', settled_order.platform_fee),
-            (N'order_settled_transaction_fee', settled_order.transaction_fee),
-            (N'order_settled_affiliate', settled_order.affiliate_commission),
-            (N'order_settled_shipping', settled_order.shipping_cost),
-            (N'order_settled_amount', settled_order.settlement_amount)) AS measure (split_name, whole_amount)
-        ORDER BY measure.split_name, settled_order.order_number, settled_order.line_number;  -- key order (see order_voucher)
-        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-        EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_platform_fee';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_transaction_fee';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_affiliate';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_shipping';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'order_settled_amount';
-
-        UPDATE line
-        SET platform_fee = settled_part.platform_fee,
-            transaction_fee = settled_part.transaction_fee,
-            affiliate_commission = settled_part.affiliate_commission,
-            shipping_cost = settled_part.shipping_cost,
-            tiktok_settlement_amount = settled_part.settlement_amount,
-            fee_basis = N'settled'
-        FROM etl.work_order_line AS line
-        JOIN (
-            SELECT part_id AS line_number,
-                   SUM(CASE WHEN split_name = N'order_settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
-                   SUM(CASE WHEN split_name = N'order_settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
-                   SUM(CASE WHEN split_name = N'order_settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
-                   SUM(CASE WHEN split_name = N'order_settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
-                   SUM(CASE WHEN split_name = N'order_settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount
-            FROM etl.work_split
-            WHERE split_name LIKE N'order_settled%'
             GROUP BY part_id
         ) AS settled_part ON settled_part.line_number = line.line_number;
 
