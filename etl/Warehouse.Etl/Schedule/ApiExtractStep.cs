@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
@@ -42,26 +41,11 @@ public sealed class ApiExtractStep(ExtractSourceOptions source, ResilienceSettin
             SecretValues.Add(secret); // masked in every log line and in etl.run
         }
 
-        const string step = "extract";
-        progress?.Start(step);
-        long rows = 0, pages = 0;
-        var clock = Stopwatch.StartNew();
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var runner = new ExtractRunner(database, http, tiktok, resilience ?? new ResilienceSettings())
-        {
-            PageWritten = page =>
-            {
-                rows += page.RowsRead;
-                pages++;
-                var detail = ConsoleProgress.IsInteractive || pages % 25 == 0
-                    ? $"{page.Source} {page.Scope}: {pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)"
-                    : null;
-                progress?.Advance(step, page.RowsRead, detail);
-            },
-        };
-        var results = await runner.RunAsync(connection, runId, new Warehouse.Extract.ExtractOptions(ShopId: source.Shop), cancellationToken);
+        // the same extract, with the same progress, as `warehouse extract`
+        var (results, retries) = await Cli.ExtractCommand.ExtractAsync(
+            database, connection, runId, tiktok, resilience ?? new ResilienceSettings(), new Warehouse.Extract.ExtractOptions(ShopId: source.Shop), progress, cancellationToken);
         var failures = results.Where(r => !r.Succeeded).ToList();
-        var summary = $"{results.Sum(r => r.Pages):N0} pages, {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {runner.Resilience.Retries:N0} retries";
+        var summary = $"{results.Sum(r => r.Pages):N0} pages, {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {retries:N0} retries";
         Log.Information("extract {Source}: {Summary}", source.Source, summary);
         if (failures.Count > 0)
         {
@@ -69,7 +53,6 @@ public sealed class ApiExtractStep(ExtractSourceOptions source, ResilienceSettin
                 $"extract {source.Source}: {failures.Count} source(s) failed, the others finished: {string.Join("; ", failures.Select(f => $"{f.Source} {f.Scope}: {f.Error}"))}");
         }
 
-        progress?.Complete(step, summary);
         return new StepResult(results.Sum(r => r.RowsRead), results.Sum(r => r.RowsWritten), results.Sum(r => r.Rejected));
     }
 }
