@@ -17,6 +17,9 @@ public static class TestServers
             ? configured
             : new EmbeddedPostgres(Path.Combine(RepositoryRoot.Find(), ".warehouse", "test-pg")).Start());
 
+    /// <summary>A connection string to the PostgreSQL test server (its postgres database), starting the private cluster if needed.</summary>
+    public static string Postgres => new NpgsqlConnectionStringBuilder(PostgresServer.Value) { Database = "postgres" }.ConnectionString;
+
     public static string? SqlServer => Environment.GetEnvironmentVariable("WAREHOUSE_TEST_SQLSERVER") is { Length: > 0 } s ? s : null;
 
     public static IEnumerable<Engine> Configured => SqlServer is null ? [Engine.Postgres] : [Engine.Postgres, Engine.SqlServer];

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Npgsql;
+using Warehouse.Tests.Infrastructure;
 using Xunit;
 
 namespace Warehouse.Tests.Schema;
@@ -7,16 +8,12 @@ namespace Warehouse.Tests.Schema;
 /// <summary>
 /// A fresh PostgreSQL database with every script of sql/postgres applied (migrations by file name,
 /// then procedures, then views), and the schema read back from its catalog.
-/// The server comes from WAREHOUSE_TEST_POSTGRES (an Npgsql connection string).
+/// The server is the tests' PostgreSQL server (<see cref="TestServers.Postgres"/>): WAREHOUSE_TEST_POSTGRES,
+/// else the private cluster under .warehouse/test-pg.
 /// </summary>
 public sealed partial class PostgresCatalog : IAsyncLifetime
 {
-    public const string EnvironmentVariable = "WAREHOUSE_TEST_POSTGRES";
-
-    private const string DefaultConnectionString = "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres";
-
-    private readonly string serverConnectionString =
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : DefaultConnectionString;
+    private readonly string serverConnectionString = TestServers.Postgres;
 
     private readonly string databaseName = $"tsql_parity_{Guid.NewGuid():N}"[..32];
 
@@ -28,16 +25,7 @@ public sealed partial class PostgresCatalog : IAsyncLifetime
     {
         await using (var server = new NpgsqlConnection(serverConnectionString))
         {
-            try
-            {
-                await server.OpenAsync();
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-            {
-                throw new InvalidOperationException(
-                    $"No PostgreSQL server for the schema parity tests: set {EnvironmentVariable} to an Npgsql connection string " +
-                    $"(tried '{new NpgsqlConnectionStringBuilder(serverConnectionString) { Password = null }}').", exception);
-            }
+            await server.OpenAsync();
 
             await using var create = new NpgsqlCommand($"CREATE DATABASE {databaseName}", server);
             await create.ExecuteNonQueryAsync();
