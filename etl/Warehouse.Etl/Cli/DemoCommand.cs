@@ -77,7 +77,7 @@ public static class DemoCommand
     /// <summary>
     /// The sample served by the sandbox on a free loopback port (the files just written, not generated again),
     /// extracted through the real Shop and Marketing API clients into staging; then the files of the tables the
-    /// APIs do not fill (ad_product_map, affiliate_order, cost_setting, sku_cost, touchpoint, and fx_rate) from the sample folder.
+    /// APIs do not fill (ad_product_map, affiliate_order, cost_setting, expense, shipping_rate, sku_cost, touchpoint, and fx_rate) from the sample folder.
     /// </summary>
     private static async Task ExtractFromSandboxAsync(
         CliContext context, System.Data.Common.DbConnection connection, long runId, SampleOptions options, string sampleFolder, IStepProgress progress, CancellationToken cancellationToken)

@@ -122,3 +122,65 @@ public sealed class CostSettingKind : ImportKind
         }
     }
 }
+
+/// <summary>
+/// The seller's shipping rate card: effective_from, min_units (the band: orders of at least that many units),
+/// cost_per_order, in the shop's currency. Estimates shipping for orders TikTok has not settled yet.
+/// </summary>
+public sealed class ShippingRateKind : ImportKind
+{
+    public override string Name => "shipping-rate";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["effective_from"], ["min_units"], ["cost_per_order"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var minUnits = row.Count("min_units") ?? throw new ImportRowException("min_units", "a value is required");
+        if (int.Parse(minUnits, System.Globalization.CultureInfo.InvariantCulture) < 1)
+        {
+            throw new ImportRowException("min_units", $"{minUnits} is not a band: the smallest order has 1 unit");
+        }
+
+        yield return ("shipping_rate", Row(
+            ("shop_id", Shop(row, context)), ("effective_from", row.Day("effective_from")), ("min_units", minUnits),
+            ("cost_per_order", row.Money("cost_per_order") ?? throw new ImportRowException("cost_per_order", "a value is required"))));
+    }
+}
+
+/// <summary>
+/// Fixed and manual expenses: category, amount, and the days covered (date_from and date_to, or one date for a
+/// one-off); optional description. The amount is in the shop's currency (an optional currency column must say so);
+/// the shop must be in stg.shop already.
+/// </summary>
+public sealed class ExpenseKind : ImportKind
+{
+    public override string Name => "expense";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [["category"], ["amount"], ["date_from", "date"]];
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var shopId = Shop(row, context);
+        if (!context.Shops.TryGetValue(shopId, out var shop))
+        {
+            throw new ImportRowException(row.Has("shop_id") ? "shop_id" : "--shop", $"shop {shopId} is not in stg.shop (extract or load the shop first)");
+        }
+
+        if (row.Text("currency") is { } currency && !currency.Equals(shop.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ImportRowException("currency", $"{currency} is not the shop's currency {shop.Currency}: expenses are kept in the shop's currency");
+        }
+
+        var from = row.Day("date_from", "date") ?? throw new ImportRowException(row.NameOf("date_from", "date"), "a value is required");
+        var to = row.Day("date_to") ?? from;
+        if (string.CompareOrdinal(to, from) < 0)
+        {
+            throw new ImportRowException("date_to", $"{to} is before date_from {from}");
+        }
+
+        yield return ("expense", Row(
+            ("shop_id", shopId), ("category", row.Required("category")), ("description", row.Text("description") ?? ""),
+            ("date_from", from), ("date_to", to),
+            ("amount", row.Money("amount") ?? throw new ImportRowException("amount", "a value is required"))));
+    }
+}

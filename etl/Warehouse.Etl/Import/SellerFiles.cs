@@ -18,9 +18,9 @@ namespace Warehouse.Import;
 public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
     /// <summary>The staging tables of the seller's own data that TikTok's APIs do not send.</summary>
-    public static readonly IReadOnlyList<string> SellerTables = ["ad_product_map", "affiliate_order", "cost_setting", "sku_cost", "touchpoint"];
+    public static readonly IReadOnlyList<string> SellerTables = ["ad_product_map", "affiliate_order", "cost_setting", "expense", "shipping_rate", "sku_cost", "touchpoint"];
 
-    private static readonly string[] KindOrder = ["cost-setting", "sku-cost", "ad-product-map", "touchpoint"];
+    private static readonly string[] KindOrder = ["cost-setting", "shipping-rate", "expense", "sku-cost", "ad-product-map", "touchpoint"];
 
     public sealed record FileResult(string File, string Kind, long RowsRead, long RowsWritten, long RowsRejected);
 

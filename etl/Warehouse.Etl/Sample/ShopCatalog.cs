@@ -182,6 +182,8 @@ internal sealed class ShopCatalog
                 .Rate(region.CommissionRate).Rate(0m).Rate(0.20m).Money(5.00m)
                 .Money(region.ShippingCostPerOrder).Money(0.35m).Money(0m).Integer(14)
                 .EndRow();
+            WriteShippingRates(writers, settings, shop.ShopId, region);
+            WriteExpenses(writers, settings, shop.ShopId);
             foreach (var product in shop.Products)
             {
                 writers[StagingTables.Product]
@@ -204,5 +206,31 @@ internal sealed class ShopCatalog
                 }
             }
         }
+    }
+
+    /// <summary>The seller's rate card: one unit ships at the flat cost, each extra unit adds the carrier's per-unit cost, capped at four.</summary>
+    private static void WriteShippingRates(SampleWriters writers, SampleSettings settings, string shopId, ShopRegion region)
+    {
+        for (int units = 1; units <= 4; units++)
+        {
+            writers[StagingTables.ShippingRate]
+                .Text(shopId).Date(settings.FirstDate).Integer(units)
+                .Money(region.ShippingCostPerOrder + region.CarrierCostPerExtraUnit * (units - 1))
+                .EndRow();
+        }
+    }
+
+    /// <summary>Fixed costs of a small seller: monthly software and an agency retainer, and one photo shoot.</summary>
+    private static void WriteExpenses(SampleWriters writers, SampleSettings settings, string shopId)
+    {
+        for (var month = new DateOnly(settings.FirstDate.Year, settings.FirstDate.Month, 1); month <= settings.EndDate; month = month.AddMonths(1))
+        {
+            var last = month.AddMonths(1).AddDays(-1);
+            writers[StagingTables.Expense].Text(shopId).Text("Software").Text("Seller tools and inventory app").Date(month).Date(last).Money(149.00m).EndRow();
+            writers[StagingTables.Expense].Text(shopId).Text("Agency fee").Text("Creative agency retainer").Date(month).Date(last).Money(1500.00m).EndRow();
+        }
+
+        var shoot = settings.FirstDate.AddDays(settings.Days / 2);
+        writers[StagingTables.Expense].Text(shopId).Text("Content").Text("Product photo shoot").Date(shoot).Date(shoot).Money(650.00m).EndRow();
     }
 }

@@ -127,6 +127,12 @@ internal static class StagingTables
         "refund_admin_fee_cap", "shipping_cost_per_order", "packaging_cost_per_unit", "fee_per_order", "lead_time_days",
     ]);
 
+    /// <summary>sql/postgres/migrations/0014_shipping_rate_and_expense.sql: the seller's rate card by units per order.</summary>
+    public static readonly TableSpec ShippingRate = new("shipping_rate", ["shop_id", "effective_from", "min_units", "cost_per_order"]);
+
+    /// <summary>sql/postgres/migrations/0014_shipping_rate_and_expense.sql: fixed and manual expenses over a span of days.</summary>
+    public static readonly TableSpec Expense = new("expense", ["shop_id", "category", "description", "date_from", "date_to", "amount"]);
+
     /// <summary>sql/postgres/migrations/0013_fx_rate.sql: units of the reporting currency per unit of the currency, by day.</summary>
     public static readonly TableSpec FxRate = new("fx_rate", ["currency", "rate_date", "rate_to_reporting"]);
 
@@ -135,6 +141,6 @@ internal static class StagingTables
     [
         Shop, ShopOrder, OrderLineItem, ReturnOrder, ReturnLineItem, Cancellation, CancellationLineItem,
         Statement, SkuStatementTransaction, Product, ProductSku, Campaign, Adgroup, Ad, AdReportDaily,
-        GmvMaxProductDaily, GmvMaxCampaignDaily, AdProductMap, Touchpoint, AffiliateOrder, SkuCost, CostSetting, FxRate,
+        GmvMaxProductDaily, GmvMaxCampaignDaily, AdProductMap, Touchpoint, AffiliateOrder, SkuCost, CostSetting, ShippingRate, Expense, FxRate,
     ];
 }

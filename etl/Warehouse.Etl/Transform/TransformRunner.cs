@@ -6,8 +6,9 @@ namespace Warehouse.Transform;
 
 /// <summary>
 /// Runs the transform: one stored procedure per step of the profit model, in order, each logged
-/// to etl.run_step with its rows and seconds. Every step writes work tables only; the last one
-/// checks the invariants and publishes the recomputed days into fact in one transaction.
+/// to etl.run_step with its rows and seconds. Every step writes work tables only until
+/// publish_transform checks the invariants and publishes the recomputed days into fact in one
+/// transaction; then publish_shop_expense rebuilds the (small) fixed-expense fact in one of its own.
 /// </summary>
 public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
 {
@@ -42,6 +43,7 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         new("etl.compute_attribution_sensitivity", (o, run) => new() { ["p_run_id"] = run, ["p_view_window_days"] = o.ViewWindowDays }),
         new("etl.compute_sku_period", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.publish_transform", (_, run) => new() { ["p_run_id"] = run }),
+        new("etl.publish_shop_expense", (_, run) => new() { ["p_run_id"] = run }),
     ];
 
     public async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(

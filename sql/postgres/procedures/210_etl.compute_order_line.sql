@@ -243,8 +243,36 @@ BEGIN
       AND affiliate.order_line_item_id = line.line_item_id
       AND line.fee_basis = 'estimated' AND line.is_revenue;
 
-    -- Order-level costs split to lines: the rate card's shipping for orders TikTok has not
-    -- settled, and the per-order fee.
+    -- The seller's shipping rate card (stg.shipping_rate) for each paid order: the card in force
+    -- on its paid date, the highest units band the order reaches. Orders no band covers keep the
+    -- flat shipping_cost_per_order of the cost settings.
+    CREATE TEMP TABLE order_shipping_rate ON COMMIT DROP AS
+    WITH paid_order AS (
+        SELECT line.order_number, MIN(line.shop_id) AS shop_id, MIN(d.calendar_date) AS paid_date, SUM(line.quantity) AS units
+        FROM etl.work_order_line AS line
+        JOIN dim.date AS d ON d.date_key = line.date_key
+        WHERE line.paid_time IS NOT NULL
+          AND EXISTS (SELECT 1 FROM stg.shipping_rate AS card WHERE card.shop_id = line.shop_id)
+        GROUP BY line.order_number
+    ),
+    card_in_force AS (
+        SELECT paid_order.order_number, paid_order.shop_id, paid_order.units, MAX(card.effective_from) AS effective_from
+        FROM paid_order
+        JOIN stg.shipping_rate AS card ON card.shop_id = paid_order.shop_id AND card.effective_from <= paid_order.paid_date
+        GROUP BY paid_order.order_number, paid_order.shop_id, paid_order.units
+    ),
+    band_reached AS (
+        SELECT card_in_force.order_number, card.cost_per_order,
+               ROW_NUMBER() OVER (PARTITION BY card_in_force.order_number ORDER BY card.min_units DESC) AS band_rank
+        FROM card_in_force
+        JOIN stg.shipping_rate AS card
+          ON card.shop_id = card_in_force.shop_id AND card.effective_from = card_in_force.effective_from
+         AND card.min_units <= card_in_force.units
+    )
+    SELECT order_number, cost_per_order FROM band_reached WHERE band_rank = 1;
+
+    -- Order-level costs split to lines: estimated shipping for orders TikTok has not settled,
+    -- and the per-order fee.
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
     WITH order_cost AS (
         SELECT line.order_number, line.line_number,
@@ -254,10 +282,12 @@ BEGIN
                                            THEN line.gmv - line.cogs ELSE line.gmv END
                    ELSE line.gmv END AS weight,
                CASE WHEN MAX(CASE WHEN line.fee_basis = 'settled' THEN 1 ELSE 0 END) OVER (PARTITION BY line.order_number) = 0
-                    THEN MAX(rate.shipping_cost_per_order) OVER (PARTITION BY line.order_number) ELSE 0 END AS estimated_shipping,
+                    THEN COALESCE(card.cost_per_order, MAX(rate.shipping_cost_per_order) OVER (PARTITION BY line.order_number))
+                    ELSE 0 END AS estimated_shipping,
                MAX(rate.fee_per_order) OVER (PARTITION BY line.order_number) AS order_fee
         FROM etl.work_order_line AS line
         JOIN line_rate AS rate ON rate.line_number = line.line_number
+        LEFT JOIN order_shipping_rate AS card ON card.order_number = line.order_number
         WHERE line.paid_time IS NOT NULL
     )
     SELECT measure.split_name, order_cost.order_number, order_cost.line_number, measure.whole_amount, order_cost.weight

@@ -190,6 +190,71 @@ public sealed class FileImportTests(WarehouseFixture fixture) : IClassFixture<Wa
         Assert.Equal(0, await SkuCostCount(database));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_shipping_rate_card_loads_by_its_header_and_a_band_below_one_unit_is_named(Engine engine)
+    {
+        var database = await CatalogueAsync(engine);
+        var card = Write("rate card.csv", "effective_from,min_units,cost_per_order\n2026-11-01,1,$4.95\n2026-11-01,3,$7.40\n2026-11-01,0,$1.00\n");
+        var importer = new FileImporter(database, maxRejectRate: 0.5m);
+
+        var first = await importer.ImportAsync(card, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: UsShop), TestContext.Current.CancellationToken);
+        var second = await importer.ImportAsync(card, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: UsShop), TestContext.Current.CancellationToken);
+
+        Assert.Equal(("shipping-rate", 2L, 0L), (first.Kind, first.RowsWritten, second.RowsWritten));
+        var reject = Assert.Single(first.Rejects);
+        Assert.Equal((4L, "min_units"), (reject.RowNumber, reject.FieldName));
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(7.40m, await connection.ExecuteScalarAsync<decimal>("SELECT cost_per_order FROM stg.shipping_rate WHERE min_units = 3"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_expense_workbook_loads_from_xlsx_with_text_kept_as_text_and_a_wrong_currency_or_unknown_shop_rejected(Engine engine)
+    {
+        var database = await CatalogueAsync(engine);
+        var file = Path.Combine(folder, "expenses.xlsx");
+        using (var workbook = new ClosedXML.Excel.XLWorkbook())
+        {
+            var sheet = workbook.AddWorksheet("Expenses");
+            string[] header = ["shop_id", "category", "description", "date_from", "date_to", "amount", "currency"];
+            for (var column = 0; column < header.Length; column++)
+            {
+                sheet.Cell(1, column + 1).Value = header[column];
+            }
+
+            void Row(int row, string shop, string category, string description, DateTime from, DateTime to, decimal amount, string currency)
+            {
+                sheet.Cell(row, 1).SetValue(shop);
+                sheet.Cell(row, 2).SetValue(category);
+                sheet.Cell(row, 3).SetValue(description);
+                sheet.Cell(row, 4).SetValue(from);
+                sheet.Cell(row, 5).SetValue(to);
+                sheet.Cell(row, 6).SetValue(amount);
+                sheet.Cell(row, 7).SetValue(currency);
+            }
+
+            Row(2, UsShop, "Software", "=SUM(A1:A9) tools", new DateTime(2026, 11, 1), new DateTime(2026, 11, 30), 1234.56m, "USD");
+            Row(3, UsShop, "Agency fee", "Retainer", new DateTime(2026, 11, 1), new DateTime(2026, 11, 30), 1500m, "GBP");
+            Row(4, "no-such-shop", "Rent", "Unit 4", new DateTime(2026, 11, 1), new DateTime(2026, 11, 30), 900m, "USD");
+            Row(5, UsShop, "Content", "Photo shoot", new DateTime(2026, 11, 12), new DateTime(2026, 11, 12), 650m, "USD");
+            workbook.SaveAs(file);
+        }
+
+        var importer = new FileImporter(database, maxRejectRate: 0.5m);
+        var firstRun = await Pipeline.StartRunAsync(database, "import");
+        var first = await importer.ImportAsync(file, firstRun, new ImportOptions(), TestContext.Current.CancellationToken);
+        var again = await importer.ImportAsync(file, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(("expense", 4L, 2L, 0L), (first.Kind, first.RowsRead, first.RowsWritten, again.RowsWritten));
+        Assert.Equal([(3L, "currency"), (4L, "shop_id")], first.Rejects.Select(r => (r.RowNumber ?? 0, r.FieldName ?? "")).Order());
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var software = await connection.QuerySingleAsync<(string Description, decimal Amount, string To)>(
+            "SELECT description, amount, CAST(date_to AS varchar(10)) FROM stg.expense WHERE category = 'Software'");
+        Assert.Equal(("=SUM(A1:A9) tools", 1234.56m, "2026-11-30"), software);
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.reject WHERE etl_run_id = @firstRun AND file_or_page LIKE '%expenses.xlsx'", new { firstRun }));
+    }
+
     private static async Task<int> SkuCostCount(WarehouseDatabase database)
     {
         await using var connection = await database.OpenAsync();

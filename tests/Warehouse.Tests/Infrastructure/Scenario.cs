@@ -196,6 +196,23 @@ public sealed class Scenario
     public Scenario Touch(string buyer, string adId, string eventType, long time) =>
         Add("touchpoint", new() { ["shop_id"] = ShopId, ["buyer_user_id"] = buyer, ["ad_id"] = adId, ["event_type"] = eventType, ["event_time"] = time.ToString(CultureInfo.InvariantCulture) });
 
+    /// <summary>A band of the seller's shipping rate card: orders of at least minUnits units cost cost per order from the day given.</summary>
+    public Scenario ShippingRate(DateOnly from, int minUnits, decimal cost) =>
+        Add("shipping_rate", new()
+        {
+            ["shop_id"] = ShopId, ["effective_from"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["min_units"] = minUnits.ToString(CultureInfo.InvariantCulture), ["cost_per_order"] = Text(cost),
+        });
+
+    /// <summary>A fixed or manual expense covering the days from..to.</summary>
+    public Scenario Expense(string category, string description, DateOnly from, DateOnly to, decimal amount) =>
+        Add("expense", new()
+        {
+            ["shop_id"] = ShopId, ["category"] = category, ["description"] = description,
+            ["date_from"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["date_to"] = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["amount"] = Text(amount),
+        });
+
     public Scenario Add(string table, Dictionary<string, string> row)
     {
         if (!tables.TryGetValue(table, out var rows))

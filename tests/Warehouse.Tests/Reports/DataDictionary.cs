@@ -210,6 +210,8 @@ public static partial class DataDictionary
         ["fee_basis"] = "settled (TikTok's fees) or estimated",
         ["reporting_currency"] = "Currency of cross-shop totals (setting reporting_currency, default USD)",
         ["fx_rate_to_reporting"] = "Units of the reporting currency per unit of the row's currency on the row's day: the latest stg.fx_rate on or before the day, 1 for the reporting currency itself, NULL (never 1) without a rate; amount x fx_rate_to_reporting is the amount in the reporting currency",
+        ["expense_category"] = "The seller's own grouping of a fixed or manual expense (stg.expense.category), e.g. Software, Agency fee",
+        ["expense_amount"] = "The day's share of the category's fixed and manual expenses, in the shop's currency (each expense spread evenly over its days, exact to the cent)",
         ["fx_rate_date"] = "Date of the stg.fx_rate row that gives the day's rate (NULL for the reporting currency, or without a rate)",
     };
 

@@ -1,0 +1,39 @@
+-- Fixed and manual expenses per shop, day and category: each expense spread evenly over the days
+-- it covers, exactly to the cent (section 4's largest remainder, one part per day). Expenses are
+-- few, so every transform rebuilds the fact whole, in one transaction of its own.
+CREATE OR REPLACE PROCEDURE etl.publish_shop_expense(p_run_id bigint, INOUT p_rows_written bigint DEFAULT 0)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    DELETE FROM etl.work_split WHERE split_name = 'expense_day';
+
+    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
+    WITH numbered_expense AS (
+        SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
+        FROM stg.expense AS expense
+    )
+    SELECT 'expense_day', expense.expense_number, d.date_key, expense.amount, 1
+    FROM numbered_expense AS expense
+    JOIN dim.date AS d ON d.calendar_date BETWEEN expense.date_from AND expense.date_to
+    WHERE expense.amount <> 0;
+    CALL etl.split_by_largest_remainder('expense_day');
+
+    DELETE FROM fact.shop_expense_daily;
+
+    INSERT INTO fact.shop_expense_daily (date_key, shop_key, expense_category, expense_amount, etl_run_id)
+    WITH numbered_expense AS (
+        SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
+        FROM stg.expense AS expense
+    )
+    SELECT split.part_id::integer, shop.shop_key, expense.category, SUM(split.part_amount), p_run_id
+    FROM etl.work_split AS split
+    JOIN numbered_expense AS expense ON expense.expense_number = split.whole_id
+    JOIN dim.shop AS shop ON shop.shop_id = expense.shop_id
+    WHERE split.split_name = 'expense_day'
+    GROUP BY split.part_id, shop.shop_key, expense.category
+    ORDER BY 1, 2, 3;
+    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+
+    DELETE FROM etl.work_split WHERE split_name = 'expense_day';
+END;
+$$;
