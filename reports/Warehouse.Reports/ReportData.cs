@@ -64,6 +64,16 @@ public sealed record PeriodTotals
     public decimal ContributionAfterAds { get; init; }
     public decimal AttributedGmv { get; init; }
 
+    public PeriodTotals Plus(PeriodTotals other) => new()
+    {
+        ListAmount = ListAmount + other.ListAmount, SellerDiscount = SellerDiscount + other.SellerDiscount, Gmv = Gmv + other.Gmv,
+        RefundAmount = RefundAmount + other.RefundAmount, NetRevenue = NetRevenue + other.NetRevenue, PlatformFee = PlatformFee + other.PlatformFee,
+        TransactionFee = TransactionFee + other.TransactionFee, AffiliateCommission = AffiliateCommission + other.AffiliateCommission,
+        ShippingCost = ShippingCost + other.ShippingCost, Cogs = Cogs + other.Cogs, OtherVariableCost = OtherVariableCost + other.OtherVariableCost,
+        ContributionBeforeAds = ContributionBeforeAds + other.ContributionBeforeAds, AdSpend = AdSpend + other.AdSpend,
+        ContributionAfterAds = ContributionAfterAds + other.ContributionAfterAds, AttributedGmv = AttributedGmv + other.AttributedGmv,
+    };
+
     public PeriodTotals DividedBy(decimal divisor) => new()
     {
         ListAmount = ListAmount / divisor, SellerDiscount = SellerDiscount / divisor, Gmv = Gmv / divisor,

@@ -101,12 +101,18 @@ internal static class SheetWriter
         $"{request.From:yyyy-MM-dd} to {request.To:yyyy-MM-dd} ({request.Label}), {(request.ShopId is null ? "all shops" : "shop " + request.ShopId)}";
 }
 
-/// <summary>A column of a sheet's table: a value from the row's record, or a formula over the row's own cells.</summary>
-internal sealed record SheetColumn<T>(string Key, string Header, double Width, string? Format, Func<T, object?>? Value = null, Func<Func<string, string>, string>? Formula = null);
+/// <summary>A column of a sheet's table: a value from the row's record, or a formula over the row's own cells; optionally wrapped text.</summary>
+internal sealed record SheetColumn<T>(string Key, string Header, double Width, string? Format, Func<T, object?>? Value = null, Func<Func<string, string>, string>? Formula = null, bool Wrap = false);
 
-/// <summary>Writes records as rows under a header, one column spec per column; formulas refer to other columns by key.</summary>
+/// <summary>
+/// Writes records as rows under a header, one column spec per column; formulas refer to other columns by key.
+/// ClosedXML writes the header and the first row; the other rows are streamed into the saved file
+/// (<see cref="BulkRows"/>) with the same values, formulas and styles.
+/// </summary>
 internal sealed class SheetTable<T>(IReadOnlyList<SheetColumn<T>> columns)
 {
+    private readonly BulkColumn[] bulkColumns = columns.Select(c => new BulkColumn(c.Format, c.Wrap)).ToArray();
+
     public IReadOnlyList<SheetColumn<T>> Columns => columns;
 
     public int Count => columns.Count;
@@ -127,73 +133,163 @@ internal sealed class SheetTable<T>(IReadOnlyList<SheetColumn<T>> columns)
     public string LetterOf(string key) => SheetWriter.Letter(IndexOf(key));
 
     /// <summary>Header at <paramref name="headerRow"/>, rows below; returns the last row written (the header's when there are none).</summary>
-    public int Write(IXLWorksheet sheet, int headerRow, IEnumerable<T> rows)
+    public int Write(IXLWorksheet sheet, int headerRow, IReadOnlyList<T> rows, BulkRows bulk)
     {
         SheetWriter.Header(sheet, headerRow, 1, columns.Select(c => c.Header).ToArray());
-        var row = headerRow;
-        foreach (var item in rows)
+        var firstRow = headerRow + 1;
+        if (rows.Count > 0)
         {
-            row++;
-            var current = row;
-            for (var i = 0; i < columns.Count; i++)
-            {
-                var column = columns[i];
-                var cell = sheet.Cell(row, i + 1);
-                if (column.Formula is not null)
-                {
-                    cell.FormulaA1 = column.Formula(key => $"{LetterOf(key)}{current}");
-                }
-                else
-                {
-                    switch (column.Value?.Invoke(item))
-                    {
-                        case null:
-                            break;
-                        case string text:
-                            cell.Text(text);
-                            break;
-                        case decimal number:
-                            cell.SetValue(number);
-                            break;
-                        case int number:
-                            cell.SetValue(number);
-                            break;
-                        case long number:
-                            cell.SetValue(number);
-                            break;
-                        case bool flag:
-                            cell.Text(flag ? "yes" : "no");
-                            break;
-                        case DateTime date:
-                            cell.SetValue(date);
-                            break;
-                        case var other:
-                            cell.Text(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture));
-                            break;
-                    }
-                }
-            }
+            WriteRow(sheet, firstRow, rows[0]);
         }
 
+        var lastRow = headerRow + rows.Count;
         for (var i = 0; i < columns.Count; i++)
         {
             sheet.Column(i + 1).Width = Math.Max(sheet.Column(i + 1).Width, columns[i].Width);
-            if (columns[i].Format is { } format && row > headerRow)
+            if (columns[i].Format is { } format && rows.Count > 0)
             {
-                sheet.Range(headerRow + 1, i + 1, row, i + 1).Style.NumberFormat.Format = format;
+                sheet.Cell(firstRow, i + 1).Style.NumberFormat.Format = format;
+            }
+
+            if (columns[i].Wrap)
+            {
+                sheet.Cell(firstRow, i + 1).Style.Alignment.WrapText = true;
             }
         }
 
-        return row;
+        if (rows.Count > 1)
+        {
+            bulk.Add(new Block(this, sheet.Name, firstRow + 1, rows));
+        }
+
+        return lastRow;
     }
 
-    /// <summary>An Excel table with filters over the header and rows (an empty row when there are none), header frozen.</summary>
-    public IXLTable AsTable(IXLWorksheet sheet, int headerRow, int lastRow, string name)
+    private void WriteRow(IXLWorksheet sheet, int row, T item)
     {
-        var table = sheet.Range(headerRow, 1, Math.Max(lastRow, headerRow + 1), columns.Count).CreateTable(name);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            var cell = sheet.Cell(row, i + 1);
+            if (column.Formula is not null)
+            {
+                cell.FormulaA1 = column.Formula(key => $"{LetterOf(key)}{row}");
+                continue;
+            }
+
+            switch (column.Value?.Invoke(item))
+            {
+                case null:
+                    break;
+                case string text:
+                    cell.Text(text);
+                    break;
+                case decimal number:
+                    cell.SetValue(number);
+                    break;
+                case int number:
+                    cell.SetValue(number);
+                    break;
+                case long number:
+                    cell.SetValue(number);
+                    break;
+                case bool flag:
+                    cell.Text(flag ? "yes" : "no");
+                    break;
+                case DateTime date:
+                    cell.SetValue(date);
+                    break;
+                case var other:
+                    cell.Text(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The same cells as <see cref="WriteRow"/>, streamed.</summary>
+    private void WriteRow(RowWriter writer, int row, T item)
+    {
+        writer.StartRow(row);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i];
+            var number = i + 1;
+            if (column.Formula is not null)
+            {
+                writer.Formula(number, column.Formula(key => $"{LetterOf(key)}{row}"));
+                continue;
+            }
+
+            switch (column.Value?.Invoke(item))
+            {
+                case null:
+                    if (column.Format is not null || column.Wrap)
+                    {
+                        writer.Empty(number);
+                    }
+
+                    break;
+                case string text:
+                    writer.Text(number, text);
+                    break;
+                case decimal value:
+                    writer.Number(number, value);
+                    break;
+                case int value:
+                    writer.Number(number, value);
+                    break;
+                case long value:
+                    writer.Number(number, value);
+                    break;
+                case bool flag:
+                    writer.Text(number, flag ? "yes" : "no");
+                    break;
+                case DateTime date:
+                    writer.Number(number, date.ToOADate());
+                    break;
+                case var other:
+                    writer.Text(number, Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        writer.EndRow();
+    }
+
+    /// <summary>
+    /// An Excel table with filters over the header and rows (an empty row when there are none), header frozen.
+    /// ClosedXML creates it over the header and the first row (the rows it holds); the file's table spans them all.
+    /// </summary>
+    public IXLTable AsTable(IXLWorksheet sheet, int headerRow, int lastRow, string name, BulkRows bulk)
+    {
+        var table = sheet.Range(headerRow, 1, headerRow + 1, columns.Count).CreateTable(name);
         table.ShowAutoFilter = true;
         table.Theme = XLTableTheme.TableStyleLight9;
         sheet.SheetView.FreezeRows(headerRow);
+        if (lastRow > headerRow + 1)
+        {
+            bulk.ExtendTable(sheet.Name, name, $"A{headerRow}:{SheetWriter.Letter(columns.Count)}{lastRow}");
+        }
+
         return table;
+    }
+
+    private sealed class Block(SheetTable<T> table, string sheetName, int firstRow, IReadOnlyList<T> rows) : IBulkBlock
+    {
+        public string SheetName => sheetName;
+
+        public int FirstRow => firstRow;
+
+        public int LastRow => firstRow + rows.Count - 2;
+
+        public IReadOnlyList<BulkColumn> Columns => table.bulkColumns;
+
+        public void WriteRows(RowWriter writer)
+        {
+            for (var i = 1; i < rows.Count; i++)
+            {
+                table.WriteRow(writer, firstRow + i - 1, rows[i]);
+            }
+        }
     }
 }

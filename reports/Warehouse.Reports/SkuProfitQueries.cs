@@ -19,11 +19,7 @@ public static class SkuProfitQueries
             await EnsureRatesAsync(connection, currency, firstDay, lastDay);
         }
 
-        var current = await TotalsAsync(connection, request.From, request.To, request.ShopId);
-        var (priorFrom, priorTo) = request.Prior(1);
-        var prior = await TotalsAsync(connection, priorFrom, priorTo, request.ShopId);
-        var (fourFrom, _) = request.Prior(4);
-        var priorFour = (await TotalsAsync(connection, fourFrom, priorTo, request.ShopId)).DividedBy(4);
+        var (current, prior, priorFour) = await ComparedTotalsAsync(connection, request);
         var tiers = review is null ? [] : await TiersAsync(connection, request, review);
         var tierByProduct = tiers.ToDictionary(t => t.ProductKey, t => t.Tier);
         var lines = (await SkuLinesAsync(connection, request))
@@ -161,6 +157,42 @@ public static class SkuProfitQueries
             WHERE date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop_id = @shop)
             """,
             new { from = ReportRequest.Key(from), to = ReportRequest.Key(to), shop = shopId });
+    }
+
+    /// <summary>
+    /// The totals of the period, of the prior period and the prior-4 average in one read of rpt.sku_daily
+    /// (the four periods before and this one are contiguous days): the same sums as <see cref="TotalsAsync"/>
+    /// over each range, without reading the prior period's days twice.
+    /// </summary>
+    public static async Task<(PeriodTotals Current, PeriodTotals Prior, PeriodTotals PriorFourAverage)> ComparedTotalsAsync(DbConnection connection, ReportRequest request)
+    {
+        var (priorFrom, _) = request.Prior(1);
+        var (fourFrom, _) = request.Prior(4);
+        string M(string column) => Money(request, column);
+        var rows = (await connection.QueryAsync<int, PeriodTotals, (int Period, PeriodTotals Totals)>(
+            $"""
+            SELECT period.period_number AS PeriodNumber,
+                   COALESCE(SUM({M("list_amount")}), 0) AS ListAmount, COALESCE(SUM({M("seller_discount")}), 0) AS SellerDiscount,
+                   COALESCE(SUM({M("gmv")}), 0) AS Gmv, COALESCE(SUM({M("refund_amount")}), 0) AS RefundAmount,
+                   COALESCE(SUM({M("net_revenue")}), 0) AS NetRevenue, COALESCE(SUM({M("platform_fee")}), 0) AS PlatformFee,
+                   COALESCE(SUM({M("transaction_fee")}), 0) AS TransactionFee, COALESCE(SUM({M("affiliate_commission")}), 0) AS AffiliateCommission,
+                   COALESCE(SUM({M("shipping_cost")}), 0) AS ShippingCost, COALESCE(SUM({M("cogs")}), 0) AS Cogs,
+                   COALESCE(SUM({M("other_variable_cost")}), 0) AS OtherVariableCost,
+                   COALESCE(SUM({M("contribution_before_ads")}), 0) AS ContributionBeforeAds, COALESCE(SUM({M("ad_spend")}), 0) AS AdSpend,
+                   COALESCE(SUM({M("contribution_after_ads")}), 0) AS ContributionAfterAds, COALESCE(SUM({M("attributed_gmv")}), 0) AS AttributedGmv
+            FROM (
+                SELECT daily.*, CASE WHEN daily.date_key >= @from THEN 0 WHEN daily.date_key >= @priorFrom THEN 1 ELSE 2 END AS period_number
+                FROM rpt.sku_daily AS daily
+                WHERE daily.date_key BETWEEN @fourFrom AND @to AND (@shop IS NULL OR daily.shop_id = @shop)
+            ) AS period
+            GROUP BY period.period_number
+            """,
+            (period, totals) => (period, totals),
+            new { from = request.FromKey, to = request.ToKey, priorFrom = ReportRequest.Key(priorFrom), fourFrom = ReportRequest.Key(fourFrom), shop = request.ShopId },
+            splitOn: "ListAmount")).ToDictionary(r => r.Period, r => r.Totals);
+        var empty = new PeriodTotals();
+        var prior = rows.GetValueOrDefault(1, empty);
+        return (rows.GetValueOrDefault(0, empty), prior, prior.Plus(rows.GetValueOrDefault(2, empty)).DividedBy(4));
     }
 
     public static async Task<IReadOnlyList<SkuProfitLine>> SkuLinesAsync(DbConnection connection, ReportRequest request)
