@@ -45,7 +45,7 @@ public sealed record FxRateLine
 /// </summary>
 public sealed class MissingFxRateException(string message) : InvalidOperationException(message);
 
-/// <summary>Sums of rpt.sku_daily over a range of days.</summary>
+/// <summary>Sums of rpt.sku_daily over a range of days, and the shops' fixed expenses of those days (rpt.shop_expense_daily).</summary>
 public sealed record PeriodTotals
 {
     public decimal ListAmount { get; init; }
@@ -63,6 +63,10 @@ public sealed record PeriodTotals
     public decimal AdSpend { get; init; }
     public decimal ContributionAfterAds { get; init; }
     public decimal AttributedGmv { get; init; }
+    /// <summary>Fixed and manual expenses of the days: no SKU's, so below contribution after ads.</summary>
+    public decimal FixedExpenses { get; init; }
+
+    public decimal NetProfit => ContributionAfterAds - FixedExpenses;
 
     public PeriodTotals Plus(PeriodTotals other) => new()
     {
@@ -72,6 +76,7 @@ public sealed record PeriodTotals
         ShippingCost = ShippingCost + other.ShippingCost, Cogs = Cogs + other.Cogs, OtherVariableCost = OtherVariableCost + other.OtherVariableCost,
         ContributionBeforeAds = ContributionBeforeAds + other.ContributionBeforeAds, AdSpend = AdSpend + other.AdSpend,
         ContributionAfterAds = ContributionAfterAds + other.ContributionAfterAds, AttributedGmv = AttributedGmv + other.AttributedGmv,
+        FixedExpenses = FixedExpenses + other.FixedExpenses,
     };
 
     public PeriodTotals DividedBy(decimal divisor) => new()
@@ -82,6 +87,7 @@ public sealed record PeriodTotals
         ShippingCost = ShippingCost / divisor, Cogs = Cogs / divisor, OtherVariableCost = OtherVariableCost / divisor,
         ContributionBeforeAds = ContributionBeforeAds / divisor, AdSpend = AdSpend / divisor,
         ContributionAfterAds = ContributionAfterAds / divisor, AttributedGmv = AttributedGmv / divisor,
+        FixedExpenses = FixedExpenses / divisor,
     };
 }
 

@@ -190,9 +190,20 @@ public static class SkuProfitQueries
             (period, totals) => (period, totals),
             new { from = request.FromKey, to = request.ToKey, priorFrom = ReportRequest.Key(priorFrom), fourFrom = ReportRequest.Key(fourFrom), shop = request.ShopId },
             splitOn: "ListAmount")).ToDictionary(r => r.Period, r => r.Totals);
+        var expenses = (await connection.QueryAsync<(int Period, decimal Amount)>(
+            $"""
+            SELECT CASE WHEN expense.date_key >= @from THEN 0 WHEN expense.date_key >= @priorFrom THEN 1 ELSE 2 END,
+                   SUM({Money(request, "expense_amount", "expense")})
+            FROM rpt.shop_expense_daily AS expense
+            WHERE expense.date_key BETWEEN @fourFrom AND @to AND (@shop IS NULL OR expense.shop_id = @shop)
+            GROUP BY CASE WHEN expense.date_key >= @from THEN 0 WHEN expense.date_key >= @priorFrom THEN 1 ELSE 2 END
+            """,
+            new { from = request.FromKey, to = request.ToKey, priorFrom = ReportRequest.Key(priorFrom), fourFrom = ReportRequest.Key(fourFrom), shop = request.ShopId }))
+            .ToDictionary(r => r.Period, r => r.Amount);
         var empty = new PeriodTotals();
-        var prior = rows.GetValueOrDefault(1, empty);
-        return (rows.GetValueOrDefault(0, empty), prior, prior.Plus(rows.GetValueOrDefault(2, empty)).DividedBy(4));
+        PeriodTotals Period(int number) => rows.GetValueOrDefault(number, empty) with { FixedExpenses = expenses.GetValueOrDefault(number) };
+        var prior = Period(1);
+        return (Period(0), prior, prior.Plus(Period(2)).DividedBy(4));
     }
 
     public static async Task<IReadOnlyList<SkuProfitLine>> SkuLinesAsync(DbConnection connection, ReportRequest request)

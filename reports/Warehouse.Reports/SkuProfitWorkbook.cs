@@ -79,13 +79,15 @@ public static class SkuProfitWorkbook
             ("Contribution before ads", t => t.ContributionBeforeAds),
             ("Ad spend", t => t.AdSpend),
             ("Contribution after ads", t => t.ContributionAfterAds),
+            ("Fixed & manual expenses", t => t.FixedExpenses),
+            ("Net profit (after fixed expenses)", t => t.NetProfit),
         };
 
         var row = 5;
         var rowOf = new Dictionary<string, int>();
         foreach (var (name, value) in figures)
         {
-            sheet.Cell(row, 1).Label(name, bold: name.StartsWith("Contribution", StringComparison.Ordinal));
+            sheet.Cell(row, 1).Label(name, bold: name.StartsWith("Contribution", StringComparison.Ordinal) || name.StartsWith("Net profit", StringComparison.Ordinal));
             sheet.Cell(row, 2).Number(value(data.Current));
             sheet.Cell(row, 3).Number(value(data.Prior));
             sheet.Cell(row, 6).Number(Math.Round(value(data.PriorFourAverage), 4));
@@ -278,6 +280,8 @@ public static class SkuProfitWorkbook
             ("= Contribution before ads", null),
             ("- Ad spend", "-" + Total("ad_spend")),
             ("= Contribution after ads", null),
+            ("- Fixed & manual expenses (the shops', no SKU's)", (-data.Current.FixedExpenses).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("= Net profit", null),
         };
         var row = 5;
         const int gmvRow = 7;
@@ -295,7 +299,7 @@ public static class SkuProfitWorkbook
             row++;
         }
 
-        sheet.Cell(row, 1).Text("Each subtotal equals the matching column of the totals row below.").Style.Font.Italic = true;
+        sheet.Cell(row, 1).Text("Each subtotal down to contribution after ads equals the matching column of the totals row below; fixed expenses belong to no SKU (rpt.shop_expense_daily).").Style.Font.Italic = true;
 
         // Beside it: TikTok's own settlement of the settled orders.
         Header(sheet, 4, 6, "TikTok settlement of the settled orders", "Amount");
@@ -521,13 +525,16 @@ public static class SkuProfitWorkbook
         ("platform_fee", "referral commission plus refund administration fee: TikTok's settlement where settled, else estimated from the commission rate"),
         ("transaction_fee", "payment processing: settlement value, else net_revenue x payment_rate"),
         ("affiliate_commission", "creator commission: settlement value or the affiliate order feed"),
-        ("shipping_cost", "seller-borne shipping: settlement value, else the rate card; split from the order to its lines"),
+        ("shipping_cost", "seller-borne shipping: settlement value, else the seller's rate card (else the flat cost per order); split from the order to its lines"),
         ("cogs", "unit cost as of the paid date x (quantity - restocked units)"),
         ("other_variable_cost", "per-unit packaging and handling plus per-order fees from the cost settings"),
         ("payout from TikTok (computed)", "net_revenue - platform_fee - transaction_fee - shipping_cost - affiliate_commission"),
         ("contribution_before_ads", "net_revenue - platform_fee - transaction_fee - affiliate_commission - shipping_cost - cogs - other_variable_cost"),
         ("ad_spend", "ad spend allocated to the SKU (profit model section 3); unmapped spend sits on Unknown / Unallocated"),
         ("contribution_after_ads", "contribution_before_ads - ad_spend"),
+        ("fixed_expenses", "the seller's fixed and manual expenses (software, salaries, agency fees), spread evenly over the days they cover; no SKU's"),
+        ("net_profit", "contribution_after_ads - fixed_expenses"),
+        ("shipping rate card", "an unsettled order pays the highest units band it reaches on the seller's card in force on its paid date"),
         ("contribution_margin", "contribution_before_ads / net_revenue"),
         ("roas", "attributed_gmv / ad_spend (empty when there is no spend)"),
         ("blended_roas", "gmv / ad_spend over all traffic sources (MER)"),

@@ -52,10 +52,10 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
             var floor = Summarise(floorFiles, floorLoad,
                 database.Engine == Engine.Postgres ? "COPY ... FROM STDIN (FORMAT csv), file streamed unchanged" : "SqlBulkCopy of CsvHelper's CsvDataReader");
 
-            progress?.Report("staging load: warehouse load (CSV -> binary COPY / SqlBulkCopy -> upsert)");
+            progress?.Report("staging load: warehouse load (CSV -> binary COPY / SqlBulkCopy, straight into empty tables)");
             var stagingLoad = MachineProbe.LoadAverage();
             var stagingFiles = await LoadStagingAsync(database, files, cancellationToken);
-            var staging = Summarise(stagingFiles, stagingLoad, database.Engine == Engine.Postgres ? "warehouse load: binary COPY into a temp table, upsert by key" : "warehouse load: SqlBulkCopy into a temp table, upsert by key");
+            var staging = Summarise(stagingFiles, stagingLoad, database.Engine == Engine.Postgres ? "warehouse load: binary COPY straight into the empty staging tables (else into a temp table, upsert by key)" : "warehouse load: SqlBulkCopy straight into the empty staging tables (else into a temp table, upsert by key)");
             var loadPeak = MachineProbe.PeakWorkingSet();
 
             MachineProbe.ResetPeak();

@@ -10,8 +10,10 @@ namespace Warehouse.Stage;
 /// <summary>
 /// Loads a folder of CSV files (one per staging table, named after it) into stg: each file is
 /// parsed as a stream, bulk-copied into a temporary table (binary COPY on PostgreSQL, SqlBulkCopy
-/// on SQL Server) and upserted by the table's primary key in one transaction. Rows whose content
-/// is unchanged are left alone, so loading the same folder twice leaves staging as after one load.
+/// on SQL Server) and upserted by the table's primary key in one transaction; into an empty table
+/// the file is copied straight into the staging table instead (see <see cref="LoadFileAsync"/>).
+/// Rows whose content is unchanged are left alone, so loading the same folder twice leaves staging
+/// as after one load.
 /// Bad rows go to etl.reject; a file with more bad rows than the threshold loads nothing.
 /// </summary>
 public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
@@ -48,14 +50,33 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
         return results;
     }
 
+    /// <summary>
+    /// Loads one file in one transaction. Into an empty table the rows are copied straight into the staging table
+    /// (written once); should the file repeat a key, that copy fails on the primary key, is rolled back, and the
+    /// file is loaded again the general way: copied into a temporary table and upserted (last row of a key wins).
+    /// Both ways leave the same rows, etl_run_id and rejects.
+    /// </summary>
     public async Task<FileResult> LoadFileAsync(DbConnection connection, StagingTable table, string file, long runId, CancellationToken cancellationToken = default)
+    {
+        if (await LoadOnceAsync(connection, table, file, runId, allowDirect: true, cancellationToken) is { } result)
+        {
+            return result;
+        }
+
+        Serilog.Log.Information("stg.{Table}: {File} repeats a key, loading it through the upsert", table.Name, file);
+        return await LoadOnceAsync(connection, table, file, runId, allowDirect: false, cancellationToken)
+            ?? throw new InvalidOperationException("the upsert path does not copy into the staging table");
+    }
+
+    /// <summary>One attempt; null when the straight copy met a repeated key and was rolled back.</summary>
+    private async Task<FileResult?> LoadOnceAsync(DbConnection connection, StagingTable table, string file, long runId, bool allowDirect, CancellationToken cancellationToken)
     {
         var rejects = new List<Reject>();
         long rowsRead = 0;
         long rowsWritten = 0;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using (var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true))
-        using (var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, TrimOptions = TrimOptions.None }))
+        using (var reader = new StreamReader(file, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
+        using (var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, TrimOptions = TrimOptions.None, BufferSize = 1 << 16 }))
         {
             if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is null)
             {
@@ -63,10 +84,27 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             }
 
             var fileColumns = MapHeader(table, csv.HeaderRecord, file);
-            var temp = await writer.CreateLoadTableAsync(connection, transaction, table, cancellationToken);
+            var direct = allowDirect && await writer.IsEmptyAsync(connection, transaction, table, cancellationToken);
             var rows = ParseRows(csv, table, fileColumns, file, runId, rejects, () => rowsRead++);
-            var loadColumns = fileColumns.Select(c => c.Column).Append(StagingWriter.RunIdColumn).Append(StagingWriter.LoadRowColumn).ToList();
-            await writer.CopyAsync(connection, transaction, temp, loadColumns, rows, cancellationToken);
+            string? temp = null;
+            if (direct)
+            {
+                var copyColumns = fileColumns.Select(c => c.Column).Append(StagingWriter.RunIdColumn).ToList();
+                try
+                {
+                    rowsWritten = await writer.CopyAsync(connection, transaction, $"stg.{table.Name}", copyColumns, rows, cancellationToken);
+                }
+                catch (Exception e) when (StagingWriter.IsDuplicateKey(e))
+                {
+                    return null; // the transaction is rolled back as it is disposed
+                }
+            }
+            else
+            {
+                temp = await writer.CreateLoadTableAsync(connection, transaction, table, cancellationToken);
+                var loadColumns = fileColumns.Select(c => c.Column).Append(StagingWriter.RunIdColumn).Append(StagingWriter.LoadRowColumn).ToList();
+                await writer.CopyAsync(connection, transaction, temp, loadColumns, rows, cancellationToken);
+            }
 
             var rejectRate = rowsRead == 0 ? 0 : (decimal)rejects.Count / rowsRead;
             if (rejectRate > maxRejectRate)
@@ -78,7 +116,10 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
                     $"{file}: {rejects.Count} of {rowsRead} rows rejected ({rejectRate:P1} > {maxRejectRate:P1}), nothing loaded from this file; first: line {first.RowNumber}, field {first.FieldName}: {first.Reason}");
             }
 
-            rowsWritten = await writer.UpsertAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
+            if (temp is not null)
+            {
+                rowsWritten = await writer.UpsertAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -112,28 +153,41 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
         return mapped;
     }
 
+    /// <summary>
+    /// The file's rows typed, each as the file's columns then etl_run_id and the row's position in the file. One
+    /// array is reused for every row: the copy writes a row before it asks for the next.
+    /// </summary>
     private static IEnumerable<object?[]> ParseRows(CsvReader csv, StagingTable table, List<FileColumn> columns, string file, long runId, List<Reject> rejects, Action onRow)
     {
+        var parser = csv.Parser;
+        var values = new object?[columns.Count + 2];
+        var fields = new string?[columns.Count];
+        object boxedRunId = runId;
         long loadRow = 0;
-        while (csv.Read())
+        while (parser.Read())
         {
-            var record = csv.Parser.Record ?? [];
-            var line = csv.Parser.RawRow;
-            if (record.All(string.IsNullOrWhiteSpace))
+            var count = parser.Count;
+            var blank = true;
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var text = columns[i].Index < count ? parser[columns[i].Index] : null;
+                fields[i] = text;
+                blank = blank && string.IsNullOrWhiteSpace(text);
+            }
+
+            if (blank && (count <= fields.Length || parser.Record is not { } record || record.All(string.IsNullOrWhiteSpace)))
             {
                 continue; // blank trailing rows
             }
 
             onRow();
             loadRow++;
-            var values = new object?[columns.Count + 2];
             Reject? reject = null;
             for (var i = 0; i < columns.Count && reject is null; i++)
             {
-                var text = columns[i].Index < record.Length ? record[columns[i].Index] : null;
-                if (!FieldParser.TryParse(text, columns[i].Column, out values[i], out var error))
+                if (!FieldParser.TryParse(fields[i], columns[i].Column, out values[i], out var error))
                 {
-                    reject = new Reject($"file:{table.Name}", file, line, columns[i].Column.Name, $"'{Shorten(text)}' is {error}", Shorten(csv.Parser.RawRecord, 4000));
+                    reject = new Reject($"file:{table.Name}", file, parser.RawRow, columns[i].Column.Name, $"'{Shorten(fields[i])}' is {error}", Shorten(parser.RawRecord, 4000));
                 }
             }
 
@@ -143,7 +197,7 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
                 continue;
             }
 
-            values[columns.Count] = runId;
+            values[columns.Count] = boxedRunId;
             values[columns.Count + 1] = loadRow;
             yield return values;
         }

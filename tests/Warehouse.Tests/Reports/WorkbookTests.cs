@@ -184,6 +184,19 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         Assert.Equal("= Contribution after ads", sheet.Cell(19, 1).GetString());
         AssertCents(D(totals["caa"]), Number(sheet.Cell(19, 3)), "waterfall", "contribution after ads");
 
+        // Below it, the shops' fixed expenses of the week (the sample's software, agency fee and photo shoot) and net profit.
+        var expenses = await connection.ExecuteScalarAsync<decimal>(
+            "SELECT SUM(expense_amount * fx_rate_to_reporting) FROM rpt.shop_expense_daily WHERE date_key BETWEEN @from AND @to",
+            new { from = report.Request.FromKey, to = report.Request.ToKey });
+        Assert.True(expenses > 0, "the sample has fixed expenses every day");
+        AssertCents(-expenses, Number(sheet.Cell(20, 2)), "waterfall", "fixed expenses");
+        Assert.Equal("= Net profit", sheet.Cell(21, 1).GetString());
+        AssertCents(D(totals["caa"]) - expenses, Number(sheet.Cell(21, 3)), "waterfall", "net profit");
+        var summary = workbook.Worksheet("Summary");
+        Assert.Equal(("Fixed & manual expenses", "Net profit (after fixed expenses)"), (summary.Cell(16, 1).GetString(), summary.Cell(17, 1).GetString()));
+        AssertCents(expenses, Number(summary.Cell(16, 2)), "Summary", "fixed expenses");
+        AssertCents(D(totals["caa"]) - expenses, Number(summary.Cell(17, 2)), "Summary", "net profit");
+
         // Beside it: TikTok's settlement of the settled orders equals the per-order checks of rpt.reconciliation.
         var settlement = await connection.QuerySingleAsync<(decimal Tiktok, decimal Computed)>(
             """
@@ -213,8 +226,8 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
         AssertCents(gmv, Number(summary.Cell(5, 2)), "Summary", "GMV");
         AssertCents(priorGmv, Number(summary.Cell(5, 3)), "Summary", "prior GMV");
         AssertCents(gmv - priorGmv, Number(summary.Cell(5, 4)), "Summary", "GMV change");
-        Assert.Equal("Blended ROAS (GMV / ad spend)", summary.Cell(16, 1).GetString());
-        AssertRatio(gmv / spend, Number(summary.Cell(16, 2)), "Summary", "blended ROAS");
+        Assert.Equal("Blended ROAS (GMV / ad spend)", summary.Cell(18, 1).GetString());
+        AssertRatio(gmv / spend, Number(summary.Cell(18, 2)), "Summary", "blended ROAS");
 
         var campaigns = workbook.Worksheet("Campaigns");
         var campaignSpend = await connection.ExecuteScalarAsync<decimal>("SELECT SUM(spend * fx_rate_to_reporting) FROM rpt.campaign_profit WHERE date_key BETWEEN @from AND @to", parameters);
