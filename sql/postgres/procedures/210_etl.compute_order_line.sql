@@ -1,27 +1,37 @@
 -- Profit model section 1: every figure of every order line on the affected days.
 -- Order-level amounts (vouchers, estimated shipping, per-order fees) and SKU-level settlement
 -- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes.
+--
+-- Written for speed (issue 7): every figure is computed in temporary tables and the lines are
+-- written to etl.work_order_line once, by one INSERT, instead of an INSERT and ten UPDATE passes
+-- (each UPDATE writes a new version of every line). Only wholes with more than one part go
+-- through etl.work_split: a whole with a single part (a single-line order, a SKU on one line of
+-- its order) is its own part, rounded to the cent as the split rounds it: ROUND(whole, 2).
 CREATE OR REPLACE PROCEDURE etl.compute_order_line(
     p_run_id bigint, p_allocation_method varchar, p_click_window_days integer, p_view_window_days integer,
     INOUT p_rows_written bigint DEFAULT 0)
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_default_commission_rate numeric := etl.setting_number('commission_rate');
+    v_default_payment_rate numeric := etl.setting_number('payment_rate');
+    v_default_refund_admin_fee_share numeric := etl.setting_number('refund_admin_fee_share');
+    v_default_refund_admin_fee_cap numeric := etl.setting_number('refund_admin_fee_cap');
+    v_default_shipping_cost_per_order numeric := etl.setting_number('shipping_cost_per_order');
+    v_default_packaging_cost_per_unit numeric := etl.setting_number('packaging_cost_per_unit');
+    v_default_fee_per_order numeric := etl.setting_number('fee_per_order');
 BEGIN
     -- Sorts, hashes and window functions over every line of the run stay in memory (the 4 MB
     -- default spills them to disk at a few hundred thousand lines); for this transaction only.
-    PERFORM set_config('work_mem', '256MB', true);
+    -- 1 GB here, not 256 MB: numbering 1 M source lines sorts them whole (200 MB spilled with 256 MB).
+    PERFORM set_config('work_mem', '1GB', true);
 
-    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS.
-    INSERT INTO etl.work_order_line (
-        line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
-        shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key,
-        order_status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
-        gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost,
-        cogs, other_variable_cost, contribution_before_ads, fee_basis, tiktok_settlement_amount,
-        attribution_touch, click_window_days, view_window_days, allocation_method, etl_run_id)
+    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
+    -- with its order's seller discount and number of lines.
+    CREATE TEMP TABLE source_line ON COMMIT DROP AS
     WITH shop_order_day AS (
         SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
-               d.calendar_date AS order_date,
+               d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
                (o.paid_time IS NOT NULL AND NOT o.is_sample_order AND NOT o.is_replacement_order) AS is_revenue
         FROM stg.shop_order AS o
         JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
@@ -51,8 +61,8 @@ BEGIN
         GROUP BY cancel_line.shop_id, cancel_line.order_id, cancel_line.order_line_item_id
     ),
     source_line AS (
-        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.shop_key, o.date_key, o.is_revenue,
-               line.line_item_id, line.sku_id, line.product_id, line.quantity,
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.shop_key, o.date_key, o.order_date, o.is_revenue,
+               o.order_seller_discount, line.line_item_id, line.sku_id, line.product_id, line.quantity,
                COALESCE(product.product_key, 0) AS product_key,
                CASE WHEN o.is_revenue THEN line.original_price * line.quantity ELSE 0 END AS list_amount,
                CASE WHEN o.is_revenue THEN line.seller_discount ELSE 0 END AS seller_discount,
@@ -72,48 +82,84 @@ BEGIN
         LEFT JOIN cancelled_line
           ON cancelled_line.shop_id = line.shop_id AND cancelled_line.order_id = line.order_id AND cancelled_line.order_line_item_id = line.line_item_id
     )
-    SELECT ROW_NUMBER() OVER (ORDER BY shop_id, order_id, line_item_id),
-           DENSE_RANK() OVER (ORDER BY shop_id, order_id),
-           shop_id, sku_id, product_id, user_id, paid_time,
-           shop_key, order_id, line_item_id, date_key, product_key, 0, 1,
-           status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
-           list_amount - seller_discount, refund_amount, list_amount - seller_discount - refund_amount,
-           0, 0, 0, 0,
-           unit_cost * (quantity - restocked_units), 0, 0, 'estimated', NULL,
-           NULL, p_click_window_days, p_view_window_days, p_allocation_method, p_run_id
+    SELECT ROW_NUMBER() OVER (ORDER BY shop_id, order_id, line_item_id) AS line_number,
+           DENSE_RANK() OVER (ORDER BY shop_id, order_id) AS order_number,
+           COUNT(*) OVER (PARTITION BY shop_id, order_id) AS order_lines,
+           shop_id, sku_id, product_id, user_id, paid_time, shop_key, order_id, line_item_id, date_key, order_date,
+           product_key, status, is_revenue, quantity, restocked_units,
+           CAST(list_amount AS numeric(19,4)) AS list_amount,
+           CAST(seller_discount AS numeric(19,4)) AS seller_discount,
+           CAST(platform_discount AS numeric(19,4)) AS platform_discount,
+           CAST(refund_amount AS numeric(19,4)) AS refund_amount,
+           CAST(unit_cost * (quantity - restocked_units) AS numeric(19,4)) AS cogs,
+           order_seller_discount
     FROM source_line;
-    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
-    -- Fresh work tables have no statistics; without them the planner loops.
-    ANALYZE etl.work_order_line;
+    ANALYZE source_line;  -- a temporary table has no statistics; the joins below read it whole
 
     -- Order-level seller vouchers: what the order's seller discount holds beyond its lines' own.
+    -- Orders of several lines split it here; a single-line order's line takes it whole (below).
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    WITH order_voucher AS (
-        SELECT line.order_number, MAX(o.seller_discount) - SUM(line.seller_discount) AS voucher_amount
-        FROM etl.work_order_line AS line
-        JOIN stg.shop_order AS o ON o.shop_id = line.shop_id AND o.order_id = line.order_id
-        WHERE line.is_revenue
-        GROUP BY line.order_number
-    )
-    SELECT 'order_voucher', line.order_number, line.line_number, order_voucher.voucher_amount,
-           CASE p_allocation_method
-               WHEN 'units' THEN line.quantity
-               WHEN 'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
-                                       THEN line.gmv - line.cogs ELSE line.gmv END
-               ELSE line.gmv END
-    FROM etl.work_order_line AS line
-    JOIN order_voucher ON order_voucher.order_number = line.order_number
-    WHERE line.is_revenue AND order_voucher.voucher_amount <> 0
-    ORDER BY line.order_number, line.line_number;  -- key order: appends to the primary key instead of scattering
+    SELECT 'order_voucher', part.order_number, part.line_number, part.voucher_amount, part.weight
+    FROM (
+        SELECT line.order_number, line.line_number,
+               MAX(line.order_seller_discount) OVER order_window - SUM(line.seller_discount) OVER order_window AS voucher_amount,
+               CASE p_allocation_method
+                   WHEN 'units' THEN line.quantity
+                   WHEN 'margin' THEN CASE WHEN MIN(line.list_amount - line.seller_discount - line.cogs) OVER order_window > 0
+                                           THEN line.list_amount - line.seller_discount - line.cogs
+                                           ELSE line.list_amount - line.seller_discount END
+                   ELSE line.list_amount - line.seller_discount END AS weight
+        FROM source_line AS line
+        WHERE line.is_revenue AND line.order_lines > 1
+        WINDOW order_window AS (PARTITION BY line.order_number)
+    ) AS part
+    WHERE part.voucher_amount <> 0
+    ORDER BY part.order_number, part.line_number;  -- key order: appends to the primary key instead of scattering
     ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
     CALL etl.split_by_largest_remainder('order_voucher');
 
-    UPDATE etl.work_order_line AS line
-    SET seller_discount = line.seller_discount + split.part_amount,
-        gmv = line.gmv - split.part_amount,
-        net_revenue = line.net_revenue - split.part_amount
-    FROM etl.work_split AS split
-    WHERE split.split_name = 'order_voucher' AND split.part_id = line.line_number;
+    -- Each line after its voucher share, with the cost settings in force on its day (stg.cost_setting,
+    -- else etl.setting) and its creator commission from the affiliate feed.
+    CREATE TEMP TABLE line_base ON COMMIT DROP AS
+    WITH shop_cost_setting AS (
+        SELECT setting.*, LEAD(effective_from) OVER (PARTITION BY shop_id ORDER BY effective_from) AS next_effective_from
+        FROM stg.cost_setting AS setting
+    ),
+    voucher_line AS (
+        SELECT line.*,
+               CASE WHEN NOT line.is_revenue THEN 0
+                    WHEN line.order_lines = 1 THEN ROUND(CAST(line.order_seller_discount - line.seller_discount AS numeric(19,4)), 2)
+                    ELSE COALESCE(voucher.part_amount, 0) END AS voucher_part
+        FROM source_line AS line
+        LEFT JOIN etl.work_split AS voucher ON voucher.split_name = 'order_voucher' AND voucher.part_id = line.line_number
+    )
+    SELECT line.line_number, line.order_number, line.order_lines, line.shop_id, line.sku_id, line.product_id,
+           line.user_id, line.paid_time, line.shop_key, line.order_id, line.line_item_id, line.date_key, line.order_date,
+           line.product_key, line.status, line.is_revenue, line.quantity, line.restocked_units, line.list_amount,
+           CAST(line.seller_discount + line.voucher_part AS numeric(19,4)) AS seller_discount,
+           line.platform_discount,
+           CAST(line.list_amount - line.seller_discount - line.voucher_part AS numeric(19,4)) AS gmv,
+           line.refund_amount,
+           CAST(line.list_amount - line.seller_discount - line.refund_amount - line.voucher_part AS numeric(19,4)) AS net_revenue,
+           line.cogs,
+           COALESCE(setting.commission_rate, v_default_commission_rate) AS commission_rate,
+           COALESCE(setting.payment_rate, v_default_payment_rate) AS payment_rate,
+           COALESCE(setting.refund_admin_fee_share, v_default_refund_admin_fee_share) AS refund_admin_fee_share,
+           COALESCE(setting.refund_admin_fee_cap, v_default_refund_admin_fee_cap) AS refund_admin_fee_cap,
+           COALESCE(setting.shipping_cost_per_order, v_default_shipping_cost_per_order) AS shipping_cost_per_order,
+           COALESCE(setting.packaging_cost_per_unit, v_default_packaging_cost_per_unit) AS packaging_cost_per_unit,
+           COALESCE(setting.fee_per_order, v_default_fee_per_order) AS fee_per_order,
+           affiliate.commission_rate AS affiliate_commission_rate,
+           affiliate.estimated_commission AS affiliate_estimated_commission,
+           (affiliate.order_id IS NOT NULL) AS has_affiliate
+    FROM voucher_line AS line
+    LEFT JOIN shop_cost_setting AS setting
+      ON setting.shop_id = line.shop_id AND line.order_date >= setting.effective_from
+     AND (setting.next_effective_from IS NULL OR line.order_date < setting.next_effective_from)
+    LEFT JOIN stg.affiliate_order AS affiliate
+      ON affiliate.shop_id = line.shop_id AND affiliate.order_id = line.order_id
+     AND affiliate.order_line_item_id = line.line_item_id;
+    ANALYZE line_base;
 
     -- Settled fees, normalised to positive costs whatever sign convention they arrive in:
     -- TikTok's SKU statement transactions, split over the units of that SKU in the order; for
@@ -131,18 +177,20 @@ BEGIN
                SUM(settlement_amount) AS settlement_amount
         FROM stg.sku_statement_transaction AS t
         -- only the run's orders: an incremental run must not aggregate every settlement ever loaded
-        WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
+        WHERE EXISTS (SELECT 1 FROM source_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
         GROUP BY shop_id, order_id, sku_id
     )
     SELECT line.line_number, line.order_number,
-           MIN(line.line_number) OVER (PARTITION BY line.order_number, line.sku_id) AS whole_id,
+           MIN(line.line_number) OVER sku_window AS whole_id,
+           COUNT(*) OVER sku_window AS parts,
            CAST(line.quantity AS numeric(38,10)) AS weight,
            settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
            settlement.shipping_cost, settlement.settlement_amount
-    FROM etl.work_order_line AS line
-    JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id AND settlement.sku_id = line.sku_id;
+    FROM line_base AS line
+    JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id AND settlement.sku_id = line.sku_id
+    WINDOW sku_window AS (PARTITION BY line.order_number, line.sku_id);
 
-    CREATE TEMP TABLE settled_order ON COMMIT DROP AS
+    CREATE TEMP TABLE settled_line ON COMMIT DROP AS
     WITH settlement AS (
         SELECT shop_id, order_id,
                ABS(SUM(tiktok_shop_commission_fee)) + ABS(SUM(sfp_service_fee)) AS platform_fee,
@@ -152,10 +200,14 @@ BEGIN
                ABS(SUM(seller_shipping_fee)) AS shipping_cost,
                SUM(total_settlement_amount) AS settlement_amount
         FROM stg.order_settlement AS t
-        WHERE EXISTS (SELECT 1 FROM etl.work_order_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
+        WHERE EXISTS (SELECT 1 FROM source_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
         GROUP BY shop_id, order_id
     )
-    SELECT line.line_number, line.order_number, -line.order_number AS whole_id,
+    SELECT line_number, order_number, whole_id, parts, weight,
+           platform_fee, transaction_fee, affiliate_commission, shipping_cost, settlement_amount
+    FROM settled_sku
+    UNION ALL
+    SELECT line.line_number, line.order_number, -line.order_number AS whole_id, line.order_lines AS parts,
            CAST(CASE p_allocation_method
                     WHEN 'units' THEN line.quantity
                     WHEN 'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
@@ -163,161 +215,175 @@ BEGIN
                     ELSE line.gmv END AS numeric(38,10)) AS weight,
            settlement.platform_fee, settlement.transaction_fee, settlement.affiliate_commission,
            settlement.shipping_cost, settlement.settlement_amount
-    FROM etl.work_order_line AS line
+    FROM line_base AS line
     JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id
     WHERE NOT EXISTS (SELECT 1 FROM settled_sku WHERE settled_sku.order_number = line.order_number);
-
-    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    SELECT measure.split_name, settled.whole_id, settled.line_number, measure.whole_amount, settled.weight
-    FROM (SELECT * FROM settled_sku UNION ALL SELECT * FROM settled_order) AS settled
-    CROSS JOIN LATERAL (VALUES
-        ('settled_platform_fee', settled.platform_fee),
-        ('settled_transaction_fee', settled.transaction_fee),
-        ('settled_affiliate', settled.affiliate_commission),
-        ('settled_shipping', settled.shipping_cost),
-        ('settled_amount', settled.settlement_amount)) AS measure (split_name, whole_amount)
-    ORDER BY measure.split_name, settled.whole_id, settled.line_number;  -- key order (see order_voucher)
-    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-    CALL etl.split_by_largest_remainder('settled_platform_fee');
-    CALL etl.split_by_largest_remainder('settled_transaction_fee');
-    CALL etl.split_by_largest_remainder('settled_affiliate');
-    CALL etl.split_by_largest_remainder('settled_shipping');
-    CALL etl.split_by_largest_remainder('settled_amount');
-    ANALYZE etl.work_split;
-
-    UPDATE etl.work_order_line AS line
-    SET platform_fee = settled_part.platform_fee,
-        transaction_fee = settled_part.transaction_fee,
-        affiliate_commission = settled_part.affiliate_commission,
-        shipping_cost = settled_part.shipping_cost,
-        tiktok_settlement_amount = settled_part.settlement_amount,
-        fee_basis = 'settled'
-    FROM (
-        SELECT part_id AS line_number,
-               SUM(CASE WHEN split_name = 'settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
-               SUM(CASE WHEN split_name = 'settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
-               SUM(CASE WHEN split_name = 'settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
-               SUM(CASE WHEN split_name = 'settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
-               SUM(CASE WHEN split_name = 'settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount
-        FROM etl.work_split
-        WHERE split_name LIKE 'settled%'
-        GROUP BY part_id
-    ) AS settled_part
-    WHERE settled_part.line_number = line.line_number;
-
-    -- Estimated fees where TikTok has not settled yet: rates by shop and date (stg.cost_setting,
-    -- else etl.setting), refund administration fee included, affiliate from the creator feed.
-    CREATE TEMP TABLE line_rate ON COMMIT DROP AS
-    WITH shop_cost_setting AS (
-        SELECT setting.*, LEAD(effective_from) OVER (PARTITION BY shop_id ORDER BY effective_from) AS next_effective_from
-        FROM stg.cost_setting AS setting
-    )
-    SELECT line.line_number,
-           COALESCE(setting.commission_rate, etl.setting_number('commission_rate')) AS commission_rate,
-           COALESCE(setting.payment_rate, etl.setting_number('payment_rate')) AS payment_rate,
-           COALESCE(setting.refund_admin_fee_share, etl.setting_number('refund_admin_fee_share')) AS refund_admin_fee_share,
-           COALESCE(setting.refund_admin_fee_cap, etl.setting_number('refund_admin_fee_cap')) AS refund_admin_fee_cap,
-           COALESCE(setting.shipping_cost_per_order, etl.setting_number('shipping_cost_per_order')) AS shipping_cost_per_order,
-           COALESCE(setting.packaging_cost_per_unit, etl.setting_number('packaging_cost_per_unit')) AS packaging_cost_per_unit,
-           COALESCE(setting.fee_per_order, etl.setting_number('fee_per_order')) AS fee_per_order
-    FROM etl.work_order_line AS line
-    JOIN dim.date AS d ON d.date_key = line.date_key
-    LEFT JOIN shop_cost_setting AS setting
-      ON setting.shop_id = line.shop_id AND d.calendar_date >= setting.effective_from
-     AND (setting.next_effective_from IS NULL OR d.calendar_date < setting.next_effective_from);
-
-    UPDATE etl.work_order_line AS line
-    SET platform_fee = ROUND(line.net_revenue * rate.commission_rate, 2)
-                       + CASE WHEN line.refund_amount > 0
-                              THEN LEAST(ROUND(rate.refund_admin_fee_share * rate.commission_rate * line.refund_amount, 2), rate.refund_admin_fee_cap)
-                              ELSE 0 END,
-        transaction_fee = ROUND(line.net_revenue * rate.payment_rate, 2)
-    FROM line_rate AS rate
-    WHERE rate.line_number = line.line_number AND line.fee_basis = 'estimated' AND line.is_revenue;
-
-    UPDATE etl.work_order_line AS line
-    SET affiliate_commission = CASE WHEN line.refund_amount = 0 THEN affiliate.estimated_commission
-                                    ELSE ROUND(affiliate.commission_rate * line.net_revenue, 2) END
-    FROM stg.affiliate_order AS affiliate
-    WHERE affiliate.shop_id = line.shop_id AND affiliate.order_id = line.order_id
-      AND affiliate.order_line_item_id = line.line_item_id
-      AND line.fee_basis = 'estimated' AND line.is_revenue;
+    ANALYZE settled_line;
 
     -- The seller's shipping rate card (stg.shipping_rate) for each paid order: the card in force
     -- on its paid date, the highest units band the order reaches. Orders no band covers keep the
     -- flat shipping_cost_per_order of the cost settings.
     CREATE TEMP TABLE order_shipping_rate ON COMMIT DROP AS
     WITH paid_order AS (
-        SELECT line.order_number, MIN(line.shop_id) AS shop_id, MIN(d.calendar_date) AS paid_date, SUM(line.quantity) AS units
-        FROM etl.work_order_line AS line
-        JOIN dim.date AS d ON d.date_key = line.date_key
+        SELECT line.order_number, MIN(line.shop_id) AS shop_id, MIN(line.order_date) AS paid_date, SUM(line.quantity) AS units
+        FROM line_base AS line
         WHERE line.paid_time IS NOT NULL
           AND EXISTS (SELECT 1 FROM stg.shipping_rate AS card WHERE card.shop_id = line.shop_id)
         GROUP BY line.order_number
     ),
+    -- the card and band depend only on the shop, the paid date and the units: look them up once
+    -- per such combination (a few thousand), not once per order
+    order_shape AS (
+        SELECT DISTINCT shop_id, paid_date, units FROM paid_order
+    ),
     card_in_force AS (
-        SELECT paid_order.order_number, paid_order.shop_id, paid_order.units, MAX(card.effective_from) AS effective_from
-        FROM paid_order
-        JOIN stg.shipping_rate AS card ON card.shop_id = paid_order.shop_id AND card.effective_from <= paid_order.paid_date
-        GROUP BY paid_order.order_number, paid_order.shop_id, paid_order.units
+        SELECT order_shape.shop_id, order_shape.paid_date, order_shape.units, MAX(card.effective_from) AS effective_from
+        FROM order_shape
+        JOIN stg.shipping_rate AS card ON card.shop_id = order_shape.shop_id AND card.effective_from <= order_shape.paid_date
+        GROUP BY order_shape.shop_id, order_shape.paid_date, order_shape.units
     ),
     band_reached AS (
-        SELECT card_in_force.order_number, card.cost_per_order,
-               ROW_NUMBER() OVER (PARTITION BY card_in_force.order_number ORDER BY card.min_units DESC) AS band_rank
+        SELECT card_in_force.shop_id, card_in_force.paid_date, card_in_force.units, card.cost_per_order,
+               ROW_NUMBER() OVER (PARTITION BY card_in_force.shop_id, card_in_force.paid_date, card_in_force.units
+                                  ORDER BY card.min_units DESC) AS band_rank
         FROM card_in_force
         JOIN stg.shipping_rate AS card
           ON card.shop_id = card_in_force.shop_id AND card.effective_from = card_in_force.effective_from
          AND card.min_units <= card_in_force.units
     )
-    SELECT order_number, cost_per_order FROM band_reached WHERE band_rank = 1;
+    SELECT paid_order.order_number, band_reached.cost_per_order
+    FROM paid_order
+    JOIN band_reached
+      ON band_reached.shop_id = paid_order.shop_id AND band_reached.paid_date = paid_order.paid_date
+     AND band_reached.units = paid_order.units AND band_reached.band_rank = 1;
 
-    -- Order-level costs split to lines: estimated shipping for orders TikTok has not settled,
-    -- and the per-order fee.
+    -- Order-level costs of each paid order: estimated shipping for orders TikTok has not settled
+    -- (no line settled), and the per-order fee; with what the allocation method needs to weigh its lines.
+    CREATE TEMP TABLE order_cost ON COMMIT DROP AS
+    SELECT line.order_number, MAX(line.order_lines) AS order_lines,
+           CAST(CASE WHEN settled.order_number IS NULL
+                     THEN COALESCE(MAX(card.cost_per_order), MAX(line.shipping_cost_per_order))
+                     ELSE 0 END AS numeric(19,4)) AS estimated_shipping,
+           CAST(MAX(line.fee_per_order) AS numeric(19,4)) AS order_fee,
+           MIN(line.gmv - line.cogs) AS min_margin
+    FROM line_base AS line
+    LEFT JOIN (SELECT DISTINCT order_number FROM settled_line) AS settled ON settled.order_number = line.order_number
+    LEFT JOIN order_shipping_rate AS card ON card.order_number = line.order_number
+    WHERE line.paid_time IS NOT NULL
+    GROUP BY line.order_number, settled.order_number;
+    ANALYZE order_cost;
+
+    -- Wholes of several parts are split: the five settled amounts, estimated shipping, per-order fee.
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    WITH order_cost AS (
-        SELECT line.order_number, line.line_number,
+    SELECT split_name, whole_id, part_id, whole_amount, weight
+    FROM (
+        SELECT measure.split_name, settled.whole_id, settled.line_number AS part_id, measure.whole_amount, settled.weight
+        FROM settled_line AS settled
+        CROSS JOIN LATERAL (VALUES
+            ('settled_platform_fee', settled.platform_fee),
+            ('settled_transaction_fee', settled.transaction_fee),
+            ('settled_affiliate', settled.affiliate_commission),
+            ('settled_shipping', settled.shipping_cost),
+            ('settled_amount', settled.settlement_amount)) AS measure (split_name, whole_amount)
+        WHERE settled.parts > 1
+        UNION ALL
+        SELECT measure.split_name, line.order_number, line.line_number, measure.whole_amount,
                CASE p_allocation_method
                    WHEN 'units' THEN line.quantity
-                   WHEN 'margin' THEN CASE WHEN MIN(line.gmv - line.cogs) OVER (PARTITION BY line.order_number) > 0
-                                           THEN line.gmv - line.cogs ELSE line.gmv END
-                   ELSE line.gmv END AS weight,
-               CASE WHEN MAX(CASE WHEN line.fee_basis = 'settled' THEN 1 ELSE 0 END) OVER (PARTITION BY line.order_number) = 0
-                    THEN COALESCE(card.cost_per_order, MAX(rate.shipping_cost_per_order) OVER (PARTITION BY line.order_number))
-                    ELSE 0 END AS estimated_shipping,
-               MAX(rate.fee_per_order) OVER (PARTITION BY line.order_number) AS order_fee
-        FROM etl.work_order_line AS line
-        JOIN line_rate AS rate ON rate.line_number = line.line_number
-        LEFT JOIN order_shipping_rate AS card ON card.order_number = line.order_number
-        WHERE line.paid_time IS NOT NULL
-    )
-    SELECT measure.split_name, order_cost.order_number, order_cost.line_number, measure.whole_amount, order_cost.weight
-    FROM order_cost
-    CROSS JOIN LATERAL (VALUES
-        ('estimated_shipping', order_cost.estimated_shipping),
-        ('order_fee', order_cost.order_fee)) AS measure (split_name, whole_amount)
-    WHERE measure.whole_amount <> 0
-    ORDER BY measure.split_name, order_cost.order_number, order_cost.line_number;  -- key order (see order_voucher)
+                   WHEN 'margin' THEN CASE WHEN cost.min_margin > 0 THEN line.gmv - line.cogs ELSE line.gmv END
+                   ELSE line.gmv END
+        FROM line_base AS line
+        JOIN order_cost AS cost ON cost.order_number = line.order_number
+        CROSS JOIN LATERAL (VALUES
+            ('estimated_shipping', cost.estimated_shipping),
+            ('order_fee', cost.order_fee)) AS measure (split_name, whole_amount)
+        WHERE cost.order_lines > 1 AND measure.whole_amount <> 0
+    ) AS part
+    ORDER BY split_name, whole_id, part_id;  -- key order (see order_voucher)
     ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
+    CALL etl.split_by_largest_remainder('settled_platform_fee');
+    CALL etl.split_by_largest_remainder('settled_transaction_fee');
+    CALL etl.split_by_largest_remainder('settled_affiliate');
+    CALL etl.split_by_largest_remainder('settled_shipping');
+    CALL etl.split_by_largest_remainder('settled_amount');
     CALL etl.split_by_largest_remainder('estimated_shipping');
     CALL etl.split_by_largest_remainder('order_fee');
+    ANALYZE etl.work_split;
 
-    UPDATE etl.work_order_line AS line
-    SET shipping_cost = line.shipping_cost + split.part_amount
-    FROM etl.work_split AS split
-    WHERE split.split_name = 'estimated_shipping' AND split.part_id = line.line_number;
-
-    UPDATE etl.work_order_line AS line
-    SET other_variable_cost = CASE WHEN line.paid_time IS NULL THEN 0 ELSE rate.packaging_cost_per_unit * line.quantity END
-    FROM line_rate AS rate
-    WHERE rate.line_number = line.line_number;
-
-    UPDATE etl.work_order_line AS line
-    SET other_variable_cost = line.other_variable_cost + split.part_amount
-    FROM etl.work_split AS split
-    WHERE split.split_name = 'order_fee' AND split.part_id = line.line_number;
-
-    UPDATE etl.work_order_line
-    SET contribution_before_ads = net_revenue - platform_fee - transaction_fee - affiliate_commission
-                                  - shipping_cost - cogs - other_variable_cost;
+    -- Every line, written once: settled fees where TikTok settled (the line's part), else estimated
+    -- (rates by shop and date, refund administration fee included, affiliate from the creator
+    -- feed); shipping, packaging and the per-order fee; contribution before ads.
+    INSERT INTO etl.work_order_line (
+        line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
+        shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key,
+        order_status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
+        gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost,
+        cogs, other_variable_cost, contribution_before_ads, fee_basis, tiktok_settlement_amount,
+        attribution_touch, click_window_days, view_window_days, allocation_method, etl_run_id)
+    WITH split_part AS (
+        SELECT part_id AS line_number,
+               SUM(CASE WHEN split_name = 'settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
+               SUM(CASE WHEN split_name = 'settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
+               SUM(CASE WHEN split_name = 'settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
+               SUM(CASE WHEN split_name = 'settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
+               SUM(CASE WHEN split_name = 'settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount,
+               SUM(CASE WHEN split_name = 'estimated_shipping' THEN part_amount ELSE 0 END) AS estimated_shipping,
+               SUM(CASE WHEN split_name = 'order_fee' THEN part_amount ELSE 0 END) AS order_fee
+        FROM etl.work_split
+        WHERE split_name IN ('settled_platform_fee', 'settled_transaction_fee', 'settled_affiliate', 'settled_shipping',
+                             'settled_amount', 'estimated_shipping', 'order_fee')
+        GROUP BY part_id
+    ),
+    line_figure AS (
+        SELECT line.*,
+               CASE WHEN settled.line_number IS NOT NULL THEN 'settled' ELSE 'estimated' END AS fee_basis,
+               -- each figure rounded to its column's scale, as the UPDATEs that used to compute them stored it
+               CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.platform_fee AS numeric(19,4)), 2)
+                         WHEN settled.line_number IS NOT NULL THEN part.platform_fee
+                         WHEN line.is_revenue
+                         THEN ROUND(line.net_revenue * line.commission_rate, 2)
+                              + CASE WHEN line.refund_amount > 0
+                                     THEN LEAST(ROUND(line.refund_admin_fee_share * line.commission_rate * line.refund_amount, 2), line.refund_admin_fee_cap)
+                                     ELSE 0 END
+                         ELSE 0 END AS numeric(19,4)) AS platform_fee,
+               CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.transaction_fee AS numeric(19,4)), 2)
+                         WHEN settled.line_number IS NOT NULL THEN part.transaction_fee
+                         WHEN line.is_revenue THEN ROUND(line.net_revenue * line.payment_rate, 2)
+                         ELSE 0 END AS numeric(19,4)) AS transaction_fee,
+               CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.affiliate_commission AS numeric(19,4)), 2)
+                         WHEN settled.line_number IS NOT NULL THEN part.affiliate_commission
+                         WHEN line.is_revenue AND line.has_affiliate
+                         THEN CASE WHEN line.refund_amount = 0 THEN line.affiliate_estimated_commission
+                                   ELSE ROUND(line.affiliate_commission_rate * line.net_revenue, 2) END
+                         ELSE 0 END AS numeric(19,4)) AS affiliate_commission,
+               CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.shipping_cost AS numeric(19,4)), 2)
+                         WHEN settled.line_number IS NOT NULL THEN part.shipping_cost
+                         ELSE 0 END
+                    + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.estimated_shipping, 2), 0)
+                           ELSE COALESCE(part.estimated_shipping, 0) END AS numeric(19,4)) AS shipping_cost,
+               CAST(CAST(CASE WHEN line.paid_time IS NULL THEN 0 ELSE line.packaging_cost_per_unit * line.quantity END AS numeric(19,4))
+                    + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.order_fee, 2), 0)
+                           ELSE COALESCE(part.order_fee, 0) END AS numeric(19,4)) AS other_variable_cost,
+               CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.settlement_amount AS numeric(19,4)), 2)
+                         WHEN settled.line_number IS NOT NULL THEN part.settlement_amount
+                         END AS numeric(19,4)) AS tiktok_settlement_amount
+        FROM line_base AS line
+        LEFT JOIN settled_line AS settled ON settled.line_number = line.line_number
+        LEFT JOIN order_cost AS cost ON cost.order_number = line.order_number
+        LEFT JOIN split_part AS part ON part.line_number = line.line_number
+    )
+    SELECT line_number, order_number, shop_id, sku_id, product_id, user_id, paid_time,
+           shop_key, order_id, line_item_id, date_key, product_key, 0, 1,
+           status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
+           gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost,
+           cogs, other_variable_cost,
+           net_revenue - platform_fee - transaction_fee - affiliate_commission - shipping_cost - cogs - other_variable_cost,
+           fee_basis, tiktok_settlement_amount,
+           NULL, p_click_window_days, p_view_window_days, p_allocation_method, p_run_id
+    FROM line_figure
+    ORDER BY line_number;  -- key order: appends to the primary key
+    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+    -- Fresh work tables have no statistics; without them the planner loops in the next steps.
+    ANALYZE etl.work_order_line;
 END;
 $$;

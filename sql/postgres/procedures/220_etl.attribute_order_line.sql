@@ -32,13 +32,7 @@ BEGIN
     FROM touch_in_window
     LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> ''
     WHERE touch_in_window.credit_rank = 1;
-    ANALYZE order_credit;  -- a temporary table has no statistics; the update below joins it to every line
-
-    UPDATE etl.work_order_line AS line
-    SET campaign_key = credit.campaign_key, traffic_source_key = 2, attribution_touch = credit.attribution_touch
-    FROM order_credit AS credit
-    WHERE credit.order_number = line.order_number AND line.is_revenue;
-    GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+    ANALYZE order_credit;  -- a temporary table has no statistics; it is joined to every line below
 
     -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains. Materialised
     -- with statistics: planned inside the UPDATE, the join went by product first (millions of rows).
@@ -48,6 +42,7 @@ BEGIN
         FROM etl.work_order_line AS line
         JOIN dim.date AS d ON d.date_key = line.date_key
         WHERE line.is_revenue AND line.traffic_source_key = 1
+          AND NOT EXISTS (SELECT 1 FROM order_credit AS credit WHERE credit.order_number = line.order_number)
         GROUP BY line.order_number, line.shop_id, line.product_id, d.calendar_date
     ),
     ranked_product_order AS (
@@ -79,14 +74,32 @@ BEGIN
     SELECT order_number, product_id, campaign_key FROM credited;
     ANALYZE credited_order;
 
-    UPDATE etl.work_order_line AS line
-    SET campaign_key = credited.campaign_key, traffic_source_key = 2, attribution_touch = 'tiktok_reported'
-    FROM credited_order AS credited
-    WHERE credited.order_number = line.order_number AND credited.product_id = line.product_id
-      AND line.is_revenue AND line.traffic_source_key = 1;
+    -- All three rules in one pass over the lines (each UPDATE writes a new version of every row
+    -- it touches): touchpoint credit, else TikTok-reported, else affiliate where a creator earned
+    -- commission; the rest stay organic.
+    CREATE TEMP TABLE line_attribution ON COMMIT DROP AS
+    SELECT line.line_number,
+           COALESCE(credit.campaign_key, credited.campaign_key, line.campaign_key) AS campaign_key,
+           CASE WHEN credit.order_number IS NOT NULL OR credited.order_number IS NOT NULL THEN 2 ELSE 3 END AS traffic_source_key,
+           CASE WHEN credit.order_number IS NOT NULL THEN credit.attribution_touch
+                WHEN credited.order_number IS NOT NULL THEN 'tiktok_reported'
+                ELSE line.attribution_touch END AS attribution_touch,
+           (credit.order_number IS NOT NULL) AS is_touch_credit
+    FROM etl.work_order_line AS line
+    LEFT JOIN order_credit AS credit ON credit.order_number = line.order_number AND line.is_revenue
+    LEFT JOIN credited_order AS credited
+      ON credited.order_number = line.order_number AND credited.product_id = line.product_id
+     AND line.is_revenue AND line.traffic_source_key = 1
+    WHERE credit.order_number IS NOT NULL OR credited.order_number IS NOT NULL
+       OR (line.traffic_source_key = 1 AND line.affiliate_commission > 0);
+    ANALYZE line_attribution;
 
-    UPDATE etl.work_order_line
-    SET traffic_source_key = 3
-    WHERE traffic_source_key = 1 AND affiliate_commission > 0;
+    SELECT COUNT(*) INTO p_rows_written FROM line_attribution WHERE is_touch_credit;  -- the lines touchpoints credit
+
+    UPDATE etl.work_order_line AS line
+    SET campaign_key = attribution.campaign_key, traffic_source_key = attribution.traffic_source_key,
+        attribution_touch = attribution.attribution_touch
+    FROM line_attribution AS attribution
+    WHERE attribution.line_number = line.line_number;
 END;
 $$;

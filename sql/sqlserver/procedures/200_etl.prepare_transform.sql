@@ -31,6 +31,11 @@ BEGIN
             THROW 50001, @v_message, 1;
         END;
 
+        -- The PostgreSQL twin analyses staging and dimension tables whose statistics a bulk load left
+        -- stale (beyond autovacuum's 50 rows + 10 %), before the transform plans its joins on them.
+        -- SQL Server does this itself: AUTO_UPDATE_STATISTICS (on by default, synchronous) refreshes
+        -- statistics past their modification threshold when the next statement that reads them compiles.
+
         TRUNCATE TABLE etl.work_affected_date;
         TRUNCATE TABLE etl.work_order_line;
         TRUNCATE TABLE etl.work_split;
@@ -112,6 +117,7 @@ BEGIN
         FROM dim.date AS d
         WHERE d.calendar_date IN (SELECT calendar_date FROM requested_day UNION SELECT calendar_date FROM restated_day);
         SET @p_rows_written = @@ROWCOUNT;
+        UPDATE STATISTICS etl.work_affected_date;  -- every step filters by it
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY

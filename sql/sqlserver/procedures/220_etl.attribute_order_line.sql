@@ -42,14 +42,7 @@ BEGIN
         FROM touch_in_window
         LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> N''
         WHERE touch_in_window.credit_rank = 1;
-        UPDATE STATISTICS #order_credit;  -- as PostgreSQL's ANALYZE: the update below joins it to every line
-
-        UPDATE line
-        SET campaign_key = credit.campaign_key, traffic_source_key = 2, attribution_touch = credit.attribution_touch
-        FROM etl.work_order_line AS line
-        JOIN #order_credit AS credit ON credit.order_number = line.order_number
-        WHERE line.is_revenue = 1;
-        SET @p_rows_written = @@ROWCOUNT;
+        UPDATE STATISTICS #order_credit;  -- as PostgreSQL's ANALYZE: it is joined to every line below
 
         -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains.
         WITH product_order AS (
@@ -57,6 +50,7 @@ BEGIN
             FROM etl.work_order_line AS line
             JOIN dim.date AS d ON d.date_key = line.date_key
             WHERE line.is_revenue = 1 AND line.traffic_source_key = 1
+              AND NOT EXISTS (SELECT 1 FROM #order_credit AS credit WHERE credit.order_number = line.order_number)
             GROUP BY line.order_number, line.shop_id, line.product_id, d.calendar_date
         ),
         ranked_product_order AS (
@@ -89,18 +83,35 @@ BEGIN
         INTO #credited_order
         FROM credited;
 
-        UPDATE line
-        SET campaign_key = credited.campaign_key, traffic_source_key = 2, attribution_touch = N'tiktok_reported'
+        -- All three rules in one pass over the lines: touchpoint credit, else TikTok-reported, else
+        -- affiliate where a creator earned commission; the rest stay organic.
+        SELECT line.line_number,
+               COALESCE(credit.campaign_key, credited.campaign_key, line.campaign_key) AS campaign_key,
+               CASE WHEN credit.order_number IS NOT NULL OR credited.order_number IS NOT NULL THEN 2 ELSE 3 END AS traffic_source_key,
+               CASE WHEN credit.order_number IS NOT NULL THEN credit.attribution_touch
+                    WHEN credited.order_number IS NOT NULL THEN N'tiktok_reported'
+                    ELSE line.attribution_touch END AS attribution_touch,
+               CASE WHEN credit.order_number IS NOT NULL THEN 1 ELSE 0 END AS is_touch_credit
+        INTO #line_attribution
         FROM etl.work_order_line AS line
-        JOIN #credited_order AS credited ON credited.order_number = line.order_number AND credited.product_id = line.product_id
-        WHERE line.is_revenue = 1 AND line.traffic_source_key = 1;
+        LEFT JOIN #order_credit AS credit ON credit.order_number = line.order_number AND line.is_revenue = 1
+        LEFT JOIN #credited_order AS credited
+          ON credited.order_number = line.order_number AND credited.product_id = line.product_id
+         AND line.is_revenue = 1 AND line.traffic_source_key = 1
+        WHERE credit.order_number IS NOT NULL OR credited.order_number IS NOT NULL
+           OR (line.traffic_source_key = 1 AND line.affiliate_commission > 0);
 
-        UPDATE etl.work_order_line
-        SET traffic_source_key = 3
-        WHERE traffic_source_key = 1 AND affiliate_commission > 0;
+        SELECT @p_rows_written = COUNT_BIG(*) FROM #line_attribution WHERE is_touch_credit = 1;  -- the lines touchpoints credit
+
+        UPDATE line
+        SET campaign_key = attribution.campaign_key, traffic_source_key = attribution.traffic_source_key,
+            attribution_touch = attribution.attribution_touch
+        FROM etl.work_order_line AS line
+        JOIN #line_attribution AS attribution ON attribution.line_number = line.line_number;
 
         DROP TABLE #order_credit;
         DROP TABLE #credited_order;
+        DROP TABLE #line_attribution;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY
