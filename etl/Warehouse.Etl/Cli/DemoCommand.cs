@@ -1,12 +1,13 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using Dapper;
 using Spectre.Console;
 using Warehouse.Database;
 using Warehouse.Extract;
 using Warehouse.Import;
 using Warehouse.Logging;
+using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Sample;
 using Warehouse.Sandbox;
@@ -89,7 +90,7 @@ public static class DemoCommand
         // Every day the sample has, with room for late updates and settlements on both sides (explicit dates: no watermark involved).
         var end = options.EndDate ?? SampleOptions.DefaultEndDate;
         var window = new Extract.ExtractOptions(end.AddDays(-options.Days - 7), end.AddDays(7));
-        var (results, _) = await ExtractCommand.ExtractAsync(context.Database, connection, runId, TikTokSettings.ForSandbox(server.Url), new ResilienceSettings(), window, progress, cancellationToken);
+        var (results, _) = await Extract.ExtractWithProgress.RunAsync(context.Database, connection, runId, TikTokSettings.ForSandbox(server.Url), new ResilienceSettings(), window, progress, cancellationToken);
         var failures = results.Where(r => !r.Succeeded).ToList();
         if (failures.Count > 0)
         {
@@ -115,9 +116,9 @@ public static class DemoCommand
         var lastDay = await connection.ExecuteScalarAsync<int?>("SELECT MAX(date_key) FROM fact.sku_daily") ?? 0;
         var last = DateOnly.ParseExact(lastDay.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
         var week = $"{ISOWeek.GetYear(last.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(last.ToDateTime(TimeOnly.MinValue)):00}";
-        var (from, to, _) = ReportCommand.Range(null, null, week);
+        var (from, to, _) = ReportPeriod.Range(null, null, week);
         var path = Path.Combine(output, $"sku-profit-all-{week}.xlsx");
-        await ReportCommand.WriteAsync(connection, new ReportRequest(from, to, null, runId), path);
+        await ReportPeriod.WriteAsync(connection, new ReportRequest(from, to, null, runId), path);
         progress.Complete("report", Path.GetFileName(path));
         return path;
     }

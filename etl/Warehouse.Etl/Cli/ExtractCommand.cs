@@ -42,7 +42,7 @@ public static class ExtractCommand
     public static async Task<IReadOnlyList<SourceResult>> RunAsync(
         CliContext context, System.Data.Common.DbConnection connection, long runId, TikTokSettings settings, ResilienceSettings resilience, ExtractOptions options, CancellationToken cancellationToken)
     {
-        var (results, retries) = await ConsoleProgress.RunAsync(["extract"], progress => ExtractAsync(context.Database, connection, runId, settings, resilience, options, progress, cancellationToken));
+        var (results, retries) = await ConsoleProgress.RunAsync(["extract"], progress => ExtractWithProgress.RunAsync(context.Database, connection, runId, settings, resilience, options, progress, cancellationToken));
         foreach (var group in results.GroupBy(r => r.Source))
         {
             var failed = group.Where(r => !r.Succeeded).ToList();
@@ -58,35 +58,6 @@ public static class ExtractCommand
         }
 
         return results;
-    }
-
-    /// <summary>The extract with progress: pages, rows and rows/s per source as they are committed.</summary>
-    public static async Task<(IReadOnlyList<SourceResult> Results, long Retries)> ExtractAsync(
-        Database.WarehouseDatabase database, System.Data.Common.DbConnection connection, long runId, TikTokSettings settings, ResilienceSettings resilience, ExtractOptions options,
-        IStepProgress? progress, CancellationToken cancellationToken)
-    {
-        const string step = "extract";
-        progress?.Start(step);
-        long rows = 0, pages = 0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var runner = new ExtractRunner(database, http, settings, resilience)
-        {
-            PageWritten = page =>
-            {
-                rows += page.RowsRead;
-                pages++;
-                // a log line every 25 pages when not in a terminal; the bar on every page
-                var detail = ConsoleProgress.IsInteractive || pages % 25 == 0
-                    ? $"{page.Source} {page.Scope}: {pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)"
-                    : null;
-                progress?.Advance(step, page.RowsRead, detail);
-            },
-        };
-        var results = await runner.RunAsync(connection, runId, options, cancellationToken);
-        progress?.Complete(step, $"{pages:N0} pages, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s), {runner.Resilience.Retries:N0} retries"
-            + (results.Any(r => !r.Succeeded) ? $", {results.Count(r => !r.Succeeded)} source(s) failed" : ""));
-        return (results, runner.Resilience.Retries);
     }
 
     private static DateOnly? Day(string? text, string option) =>

@@ -141,8 +141,8 @@ public static class StatusCommand
                 "failed" => "[red]failed[/]",
                 var other => Markup.Escape(other),
             };
-            var started = Utc(run.StartedAt)!.Value;
-            var duration = (Utc(run.EndedAt) ?? DateTimeOffset.UtcNow) - started;
+            var started = DbTime.Utc(run.StartedAt)!.Value;
+            var duration = (DbTime.Utc(run.EndedAt) ?? DateTimeOffset.UtcNow) - started;
             var detail = run.ErrorMessage ?? run.Arguments ?? "";
             table.AddRow(Markup.Escape(run.Command), run.RunId.ToString(CultureInfo.InvariantCulture), status, Time(started, zone),
                 Age(duration) + (run.EndedAt is null ? " so far" : ""), Count(run.RowsRead), Count(run.RowsWritten), Count(run.RowsRejected),
@@ -173,7 +173,7 @@ public static class StatusCommand
             SELECT source_name AS SourceName, scope_id AS ScopeId, high_water_mark AS HighWaterMark, updated_at AS UpdatedAt, etl_run_id AS EtlRunId
             FROM etl.watermark ORDER BY source_name, scope_id
             """)).ToList();
-        var lastExtract = Utc(await connection.ExecuteScalarAsync<object?>("SELECT MAX(ended_at) FROM etl.run WHERE command = 'extract' AND status = 'succeeded'"));
+        var lastExtract = DbTime.Utc(await connection.ExecuteScalarAsync<object?>("SELECT MAX(ended_at) FROM etl.run WHERE command = 'extract' AND status = 'succeeded'"));
         var table = new Table().Title("Freshness of each source").Border(TableBorder.Rounded);
         foreach (var header in new[] { "source", "shop / advertiser", "data up to", "extracted", "age", "run" })
         {
@@ -183,8 +183,8 @@ public static class StatusCommand
         var now = DateTimeOffset.UtcNow;
         foreach (var source in sources)
         {
-            var updated = Utc(source.UpdatedAt)!.Value;
-            table.AddRow(Markup.Escape(source.SourceName), Markup.Escape(source.ScopeId), Time(Utc(source.HighWaterMark)!.Value, zone), Time(updated, zone),
+            var updated = DbTime.Utc(source.UpdatedAt)!.Value;
+            table.AddRow(Markup.Escape(source.SourceName), Markup.Escape(source.ScopeId), Time(DbTime.Utc(source.HighWaterMark)!.Value, zone), Time(updated, zone),
                 Age(now - updated), source.EtlRunId.ToString(CultureInfo.InvariantCulture));
         }
 
@@ -196,14 +196,6 @@ public static class StatusCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]last successful extract:[/] " + (lastExtract is null ? "never" : $"{Time(lastExtract.Value, zone)} ({Age(now - lastExtract.Value)} ago)"));
     }
-
-    /// <summary>A timestamptz (Npgsql: DateTime in UTC) or datetimeoffset (SqlClient) as a DateTimeOffset.</summary>
-    public static DateTimeOffset? Utc(object? value) => value switch
-    {
-        DateTimeOffset offset => offset,
-        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, time.Kind == DateTimeKind.Local ? DateTimeKind.Local : DateTimeKind.Utc)),
-        _ => null,
-    };
 
     private static string Ticks(long? ticks, TimeZoneInfo zone) =>
         ticks is > 0 ? Time(new DateTimeOffset(ticks.Value, TimeSpan.Zero), zone) : "";

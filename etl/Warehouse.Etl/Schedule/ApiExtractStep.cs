@@ -42,7 +42,7 @@ public sealed class ApiExtractStep(ExtractSourceOptions source, ResilienceSettin
         }
 
         // the same extract, with the same progress, as `warehouse extract`
-        var (results, retries) = await Cli.ExtractCommand.ExtractAsync(
+        var (results, retries) = await Extract.ExtractWithProgress.RunAsync(
             database, connection, runId, tiktok, resilience ?? new ResilienceSettings(), new Warehouse.Extract.ExtractOptions(ShopId: source.Shop), progress, cancellationToken);
         var failures = results.Where(r => !r.Succeeded).ToList();
         var summary = $"{results.Sum(r => r.Pages):N0} pages, {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {retries:N0} retries";

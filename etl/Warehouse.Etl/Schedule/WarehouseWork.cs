@@ -2,12 +2,12 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
-using Serilog;
 using Serilog.Context;
-using Warehouse.Cli;
+using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
 using Warehouse.Logging;
+using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Transform;
 
@@ -70,14 +70,14 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
         {
             const string step = "report";
             progress?.Start(step);
-            var (from, to, label) = week is not null ? ReportCommand.Range(null, null, week) : await PeriodAsync(connection, report.Period);
+            var (from, to, label) = week is not null ? ReportPeriod.Range(null, null, week) : await PeriodAsync(connection, report.Period);
             Directory.CreateDirectory(folder);
             var path = Path.Combine(folder, $"sku-profit-all-{label}.xlsx");
             var runLog = new RunLog(database);
             await runLog.StepAsync(connection, runId, "workbook " + label, async () =>
             {
                 var temporary = path + ".tmp.xlsx";
-                await ReportCommand.WriteAsync(connection, new ReportRequest(from, to, null, runId), temporary);
+                await ReportPeriod.WriteAsync(connection, new ReportRequest(from, to, null, runId), temporary);
                 File.Move(temporary, path, overwrite: true); // readers never see half a workbook
                 return new StepResult(0, 1, 0);
             });
@@ -116,7 +116,7 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
 
         var date = day.ToDateTime(TimeOnly.MinValue);
         var week = $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):00}";
-        return ReportCommand.Range(null, null, week);
+        return ReportPeriod.Range(null, null, week);
     }
 
     /// <summary>The nightly data-quality check: freshness, rejects, failed runs and published facts behind staging.</summary>
@@ -130,7 +130,7 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
 
             await runLog.StepAsync(connection, runId, "check extract_freshness", async () =>
             {
-                var last = StatusCommand.Utc(await connection.ExecuteScalarAsync<object?>(
+                var last = DbTime.Utc(await connection.ExecuteScalarAsync<object?>(
                     "SELECT MAX(ended_at) FROM etl.run WHERE command = 'extract' AND status = 'succeeded'"));
                 if (last is null || now - last.Value > TimeSpan.FromHours(options.Quality.MaxExtractAgeHours))
                 {

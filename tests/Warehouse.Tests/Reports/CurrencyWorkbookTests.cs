@@ -3,6 +3,7 @@ using ClosedXML.Excel;
 using Dapper;
 using Warehouse.Cli;
 using Warehouse.Database;
+using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Tests.Infrastructure;
 
@@ -192,7 +193,7 @@ public sealed class CurrencyWorkbookTests(WarehouseFixture fixture) : IClassFixt
     private static async Task<string> WriteAsync(DbConnection connection, ReportRequest request)
     {
         var path = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"fx-{Guid.NewGuid():N}", request.DefaultFileName);
-        return await ReportCommand.WriteAsync(connection, request, path);
+        return await ReportPeriod.WriteAsync(connection, request, path);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Warehouse.Cli;
 using Warehouse.Database;
+using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Tests.Infrastructure;
 
@@ -43,14 +44,14 @@ public sealed class ReportFixture : IAsyncLifetime
         var last = DateOnly.ParseExact(lastKey.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
         var sunday = last.DayOfWeek == DayOfWeek.Sunday ? last : last.AddDays(-(int)last.DayOfWeek);
         var week = $"{ISOWeek.GetYear(sunday.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(sunday.ToDateTime(TimeOnly.MinValue)):00}";
-        var (from, to, _) = ReportCommand.Range(null, null, week);
+        var (from, to, _) = ReportPeriod.Range(null, null, week);
 
         await PlantScenarioAsync(connection, engine, to);
 
         var folder = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"report-{Guid.NewGuid():N}");
         var request = new ReportRequest(from, to, null, 4242);
         var path = Path.Combine(folder, request.DefaultFileName);
-        await ReportCommand.WriteAsync(connection, request, path);
+        await ReportPeriod.WriteAsync(connection, request, path);
         return new PreparedReport(database, request, week, path);
     }
 
