@@ -1,6 +1,7 @@
 -- Profit model section 1: every figure of every order line on the affected days.
 -- Order-level amounts (vouchers, estimated shipping, per-order fees) and SKU-level settlement
--- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes.
+-- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes
+-- (the five settled amounts of a whole in one pass of the same arithmetic, below).
 --
 -- Written for speed (issue 7): every figure is computed in temporary tables and the lines are
 -- written to etl.work_order_line once, by one INSERT, instead of an INSERT and ten UPDATE passes
@@ -273,25 +274,100 @@ BEGIN
     GROUP BY line.order_number, settled.order_number;
     ANALYZE order_cost;
 
-    -- Wholes of several parts are split: the five settled amounts, estimated shipping, per-order fee.
-    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    SELECT split_name, whole_id, part_id, whole_amount, weight
-    FROM (
-        SELECT measure.split_name, settled.whole_id, settled.line_number AS part_id, measure.whole_amount, settled.weight
+    -- The five settled amounts of a whole of several parts share its parts and weights, so they are
+    -- split in one pass here instead of five passes of etl.split_by_largest_remainder (each a window
+    -- query and an UPDATE of etl.work_split). Same arithmetic as that procedure, measure by measure:
+    -- the whole as work_split.whole_amount stores it (numeric(19,4)), the weight as work_split.weight
+    -- (numeric(38,10)); equal weights when they sum to zero; the cents the floored shares leave go to
+    -- the largest remainders, then the lowest part_id.
+    CREATE TEMP TABLE settled_part ON COMMIT DROP AS
+    WITH part AS (
+        SELECT settled.whole_id, settled.line_number AS part_id,
+               CAST(settled.platform_fee AS numeric(19,4)) AS platform_fee,
+               CAST(settled.transaction_fee AS numeric(19,4)) AS transaction_fee,
+               CAST(settled.affiliate_commission AS numeric(19,4)) AS affiliate_commission,
+               CAST(settled.shipping_cost AS numeric(19,4)) AS shipping_cost,
+               CAST(settled.settlement_amount AS numeric(19,4)) AS settlement_amount,
+               CAST(settled.weight AS numeric(38,10)) AS weight,
+               CASE WHEN SUM(CAST(settled.weight AS numeric(38,10))) OVER (PARTITION BY settled.whole_id) > 0
+                    THEN CAST(settled.weight AS numeric(38,10)) ELSE 1 END AS effective_weight
         FROM settled_line AS settled
-        CROSS JOIN LATERAL (VALUES
-            ('settled_platform_fee', settled.platform_fee),
-            ('settled_transaction_fee', settled.transaction_fee),
-            ('settled_affiliate', settled.affiliate_commission),
-            ('settled_shipping', settled.shipping_cost),
-            ('settled_amount', settled.settlement_amount)) AS measure (split_name, whole_amount)
         WHERE settled.parts > 1
+    ),
+    exact_share AS (
+        SELECT part.*,
+               -- rounded to 10 places so equal shares tie exactly, whatever precision the division kept
+               ROUND(ABS(platform_fee) * effective_weight / SUM(effective_weight) OVER whole_window, 10) AS platform_fee_share,
+               ROUND(ABS(transaction_fee) * effective_weight / SUM(effective_weight) OVER whole_window, 10) AS transaction_fee_share,
+               ROUND(ABS(affiliate_commission) * effective_weight / SUM(effective_weight) OVER whole_window, 10) AS affiliate_commission_share,
+               ROUND(ABS(shipping_cost) * effective_weight / SUM(effective_weight) OVER whole_window, 10) AS shipping_cost_share,
+               ROUND(ABS(settlement_amount) * effective_weight / SUM(effective_weight) OVER whole_window, 10) AS settlement_amount_share
+        FROM part
+        WINDOW whole_window AS (PARTITION BY whole_id)
+    ),
+    floored AS (
+        SELECT exact_share.*,
+               FLOOR(platform_fee_share * 100) / 100 AS platform_fee_floor,
+               FLOOR(transaction_fee_share * 100) / 100 AS transaction_fee_floor,
+               FLOOR(affiliate_commission_share * 100) / 100 AS affiliate_commission_floor,
+               FLOOR(shipping_cost_share * 100) / 100 AS shipping_cost_floor,
+               FLOOR(settlement_amount_share * 100) / 100 AS settlement_amount_floor
+        FROM exact_share
+    ),
+    ranked AS (
+        SELECT floored.*,
+               ROUND((ABS(platform_fee) - SUM(platform_fee_floor) OVER whole_window) * 100) AS platform_fee_cents_left,
+               ROUND((ABS(transaction_fee) - SUM(transaction_fee_floor) OVER whole_window) * 100) AS transaction_fee_cents_left,
+               ROUND((ABS(affiliate_commission) - SUM(affiliate_commission_floor) OVER whole_window) * 100) AS affiliate_commission_cents_left,
+               ROUND((ABS(shipping_cost) - SUM(shipping_cost_floor) OVER whole_window) * 100) AS shipping_cost_cents_left,
+               ROUND((ABS(settlement_amount) - SUM(settlement_amount_floor) OVER whole_window) * 100) AS settlement_amount_cents_left,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY platform_fee_share - platform_fee_floor DESC, part_id) AS platform_fee_rank,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY transaction_fee_share - transaction_fee_floor DESC, part_id) AS transaction_fee_rank,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY affiliate_commission_share - affiliate_commission_floor DESC, part_id) AS affiliate_commission_rank,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY shipping_cost_share - shipping_cost_floor DESC, part_id) AS shipping_cost_rank,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY settlement_amount_share - settlement_amount_floor DESC, part_id) AS settlement_amount_rank
+        FROM floored
+        WINDOW whole_window AS (PARTITION BY whole_id)
+    )
+    SELECT whole_id, part_id AS line_number, weight,
+           platform_fee AS platform_fee_whole, transaction_fee AS transaction_fee_whole,
+           affiliate_commission AS affiliate_commission_whole, shipping_cost AS shipping_cost_whole,
+           settlement_amount AS settlement_amount_whole,
+           CAST(CASE WHEN platform_fee < 0 THEN -1 ELSE 1 END
+                * (platform_fee_floor + CASE WHEN platform_fee_rank <= platform_fee_cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS platform_fee,
+           CAST(CASE WHEN transaction_fee < 0 THEN -1 ELSE 1 END
+                * (transaction_fee_floor + CASE WHEN transaction_fee_rank <= transaction_fee_cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS transaction_fee,
+           CAST(CASE WHEN affiliate_commission < 0 THEN -1 ELSE 1 END
+                * (affiliate_commission_floor + CASE WHEN affiliate_commission_rank <= affiliate_commission_cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS affiliate_commission,
+           CAST(CASE WHEN shipping_cost < 0 THEN -1 ELSE 1 END
+                * (shipping_cost_floor + CASE WHEN shipping_cost_rank <= shipping_cost_cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS shipping_cost,
+           CAST(CASE WHEN settlement_amount < 0 THEN -1 ELSE 1 END
+                * (settlement_amount_floor + CASE WHEN settlement_amount_rank <= settlement_amount_cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS settlement_amount
+    FROM ranked;
+    ANALYZE settled_part;
+
+    -- Wholes of several parts go to etl.work_split: the five settled amounts already split (so the
+    -- publish check split_parts_sum_to_whole still covers them), estimated shipping and the
+    -- per-order fee to be split below.
+    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight, part_amount)
+    SELECT split_name, whole_id, part_id, whole_amount, weight, part_amount
+    FROM (
+        SELECT measure.split_name, settled.whole_id, settled.line_number AS part_id, measure.whole_amount, settled.weight,
+               measure.part_amount
+        FROM settled_part AS settled
+        CROSS JOIN LATERAL (VALUES
+            ('settled_platform_fee', settled.platform_fee_whole, settled.platform_fee),
+            ('settled_transaction_fee', settled.transaction_fee_whole, settled.transaction_fee),
+            ('settled_affiliate', settled.affiliate_commission_whole, settled.affiliate_commission),
+            ('settled_shipping', settled.shipping_cost_whole, settled.shipping_cost),
+            ('settled_amount', settled.settlement_amount_whole, settled.settlement_amount)) AS measure (split_name, whole_amount, part_amount)
         UNION ALL
         SELECT measure.split_name, line.order_number, line.line_number, measure.whole_amount,
                CASE p_allocation_method
                    WHEN 'units' THEN line.quantity
                    WHEN 'margin' THEN CASE WHEN cost.min_margin > 0 THEN line.gmv - line.cogs ELSE line.gmv END
-                   ELSE line.gmv END
+                   ELSE line.gmv END,
+               CAST(NULL AS numeric(19,4))
         FROM line_base AS line
         JOIN order_cost AS cost ON cost.order_number = line.order_number
         CROSS JOIN LATERAL (VALUES
@@ -301,11 +377,6 @@ BEGIN
     ) AS part
     ORDER BY split_name, whole_id, part_id;  -- key order (see order_voucher)
     ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-    CALL etl.split_by_largest_remainder('settled_platform_fee');
-    CALL etl.split_by_largest_remainder('settled_transaction_fee');
-    CALL etl.split_by_largest_remainder('settled_affiliate');
-    CALL etl.split_by_largest_remainder('settled_shipping');
-    CALL etl.split_by_largest_remainder('settled_amount');
     CALL etl.split_by_largest_remainder('estimated_shipping');
     CALL etl.split_by_largest_remainder('order_fee');
     ANALYZE etl.work_split;
@@ -322,16 +393,10 @@ BEGIN
         attribution_touch, click_window_days, view_window_days, allocation_method, etl_run_id)
     WITH split_part AS (
         SELECT part_id AS line_number,
-               SUM(CASE WHEN split_name = 'settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
-               SUM(CASE WHEN split_name = 'settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
-               SUM(CASE WHEN split_name = 'settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
-               SUM(CASE WHEN split_name = 'settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
-               SUM(CASE WHEN split_name = 'settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount,
                SUM(CASE WHEN split_name = 'estimated_shipping' THEN part_amount ELSE 0 END) AS estimated_shipping,
                SUM(CASE WHEN split_name = 'order_fee' THEN part_amount ELSE 0 END) AS order_fee
         FROM etl.work_split
-        WHERE split_name IN ('settled_platform_fee', 'settled_transaction_fee', 'settled_affiliate', 'settled_shipping',
-                             'settled_amount', 'estimated_shipping', 'order_fee')
+        WHERE split_name IN ('estimated_shipping', 'order_fee')
         GROUP BY part_id
     ),
     line_figure AS (
@@ -339,7 +404,7 @@ BEGIN
                CASE WHEN settled.line_number IS NOT NULL THEN 'settled' ELSE 'estimated' END AS fee_basis,
                -- each figure rounded to its column's scale, as the UPDATEs that used to compute them stored it
                CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.platform_fee AS numeric(19,4)), 2)
-                         WHEN settled.line_number IS NOT NULL THEN part.platform_fee
+                         WHEN settled.line_number IS NOT NULL THEN settled_part.platform_fee
                          WHEN line.is_revenue
                          THEN ROUND(line.net_revenue * line.commission_rate, 2)
                               + CASE WHEN line.refund_amount > 0
@@ -347,17 +412,17 @@ BEGIN
                                      ELSE 0 END
                          ELSE 0 END AS numeric(19,4)) AS platform_fee,
                CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.transaction_fee AS numeric(19,4)), 2)
-                         WHEN settled.line_number IS NOT NULL THEN part.transaction_fee
+                         WHEN settled.line_number IS NOT NULL THEN settled_part.transaction_fee
                          WHEN line.is_revenue THEN ROUND(line.net_revenue * line.payment_rate, 2)
                          ELSE 0 END AS numeric(19,4)) AS transaction_fee,
                CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.affiliate_commission AS numeric(19,4)), 2)
-                         WHEN settled.line_number IS NOT NULL THEN part.affiliate_commission
+                         WHEN settled.line_number IS NOT NULL THEN settled_part.affiliate_commission
                          WHEN line.is_revenue AND line.has_affiliate
                          THEN CASE WHEN line.refund_amount = 0 THEN line.affiliate_estimated_commission
                                    ELSE ROUND(line.affiliate_commission_rate * line.net_revenue, 2) END
                          ELSE 0 END AS numeric(19,4)) AS affiliate_commission,
                CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.shipping_cost AS numeric(19,4)), 2)
-                         WHEN settled.line_number IS NOT NULL THEN part.shipping_cost
+                         WHEN settled.line_number IS NOT NULL THEN settled_part.shipping_cost
                          ELSE 0 END
                     + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.estimated_shipping, 2), 0)
                            ELSE COALESCE(part.estimated_shipping, 0) END AS numeric(19,4)) AS shipping_cost,
@@ -365,12 +430,13 @@ BEGIN
                     + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.order_fee, 2), 0)
                            ELSE COALESCE(part.order_fee, 0) END AS numeric(19,4)) AS other_variable_cost,
                CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.settlement_amount AS numeric(19,4)), 2)
-                         WHEN settled.line_number IS NOT NULL THEN part.settlement_amount
+                         WHEN settled.line_number IS NOT NULL THEN settled_part.settlement_amount
                          END AS numeric(19,4)) AS tiktok_settlement_amount
         FROM line_base AS line
         LEFT JOIN settled_line AS settled ON settled.line_number = line.line_number
         LEFT JOIN order_cost AS cost ON cost.order_number = line.order_number
         LEFT JOIN split_part AS part ON part.line_number = line.line_number
+        LEFT JOIN settled_part ON settled_part.line_number = line.line_number
     )
     SELECT line_number, order_number, shop_id, sku_id, product_id, user_id, paid_time,
            shop_key, order_id, line_item_id, date_key, product_key, 0, 1,

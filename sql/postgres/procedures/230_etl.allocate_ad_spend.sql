@@ -165,22 +165,65 @@ BEGIN
                WHEN 'sales' THEN CASE WHEN p_allocation_method = 'units' THEN total_units
                                       WHEN p_allocation_method = 'margin' AND min_total_margin > 0 THEN total_margin
                                       ELSE total_gmv END
-               ELSE 0 END AS weight
+               ELSE 0 END AS weight,
+           COUNT(*) OVER (PARTITION BY whole_id) AS parts
     FROM basis;
 
-    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    SELECT 'ad_spend', whole_id, product_key, spend, weight
-    FROM spend_weight
-    ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
-    ANALYZE etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-    CALL etl.split_by_largest_remainder('ad_spend');
+    -- Wholes of several parts are split here, in the arithmetic of etl.split_by_largest_remainder
+    -- (the whole as work_split.whole_amount stores it, numeric(19,4); the weight as work_split.weight,
+    -- numeric(38,10); equal weights when they sum to zero; the cents the floored shares leave go to
+    -- the largest remainders, then the lowest part_id), and written to etl.work_split already split,
+    -- so the publish check split_parts_sum_to_whole still covers them. No UPDATE of etl.work_split:
+    -- with few rows per product the planner looped that UPDATE over the (split_name, part_id) index.
+    -- A whole of one part (about 9 in 10 here: most spend goes to one SKU) is that part, rounded to
+    -- the cent as the split rounds it: ROUND(whole, 2); it is not written to etl.work_split.
+    CREATE TEMP TABLE spend_part ON COMMIT DROP AS
+    WITH part AS (
+        SELECT whole_id, product_key AS part_id,
+               CAST(spend AS numeric(19,4)) AS whole_amount,
+               CAST(weight AS numeric(38,10)) AS weight,
+               CASE WHEN SUM(CAST(weight AS numeric(38,10))) OVER (PARTITION BY whole_id) > 0
+                    THEN CAST(weight AS numeric(38,10)) ELSE 1 END AS effective_weight
+        FROM spend_weight
+        WHERE parts > 1
+    ),
+    exact_shares AS (
+        SELECT part.*,
+               -- rounded to 10 places so equal shares tie exactly, whatever precision the division kept
+               ROUND(ABS(whole_amount) * effective_weight / SUM(effective_weight) OVER (PARTITION BY whole_id), 10) AS exact_share
+        FROM part
+    ),
+    floored AS (
+        SELECT exact_shares.*, FLOOR(exact_share * 100) / 100 AS floor_share
+        FROM exact_shares
+    ),
+    ranked AS (
+        SELECT floored.*,
+               ROUND((ABS(whole_amount) - SUM(floor_share) OVER (PARTITION BY whole_id)) * 100) AS cents_left,
+               ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY exact_share - floor_share DESC, part_id) AS remainder_rank
+        FROM floored
+    )
+    SELECT whole_id, part_id, whole_amount, weight,
+           CAST(CASE WHEN whole_amount < 0 THEN -1 ELSE 1 END
+                * (floor_share + CASE WHEN remainder_rank <= cents_left THEN 0.01 ELSE 0 END) AS numeric(19,4)) AS part_amount
+    FROM ranked;
+    ANALYZE spend_part;
+
+    INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight, part_amount)
+    SELECT 'ad_spend', whole_id, part_id, whole_amount, weight, part_amount
+    FROM spend_part
+    ORDER BY whole_id, part_id;  -- key order: appends to the primary key instead of scattering
+    ANALYZE etl.work_split;
 
     INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)
     SELECT target.date_key, target.campaign_key, target.product_key, MAX(COALESCE(shop.shop_key, campaign_shop.shop_key, 0)), target.spend_source,
            MAX(CASE WHEN target.allocation_rule = 'multi_sku' THEN 'multi_sku_' || target.weight_basis ELSE target.allocation_rule END),
-           p_allocation_method, SUM(split.part_amount), p_run_id
+           p_allocation_method,
+           SUM(CASE WHEN target.parts = 1 THEN CAST(ROUND(CAST(target.spend AS numeric(19,4)), 2) AS numeric(19,4))
+                    ELSE split.part_amount END),
+           p_run_id
     FROM spend_weight AS target
-    JOIN etl.work_split AS split ON split.split_name = 'ad_spend' AND split.whole_id = target.whole_id AND split.part_id = target.product_key
+    LEFT JOIN spend_part AS split ON target.parts > 1 AND split.whole_id = target.whole_id AND split.part_id = target.product_key
     JOIN dim.product AS product ON product.product_key = target.product_key
     LEFT JOIN dim.shop AS shop ON shop.shop_id = product.shop_id AND product.product_key <> 0
     LEFT JOIN dim.campaign AS campaign ON campaign.campaign_key = target.campaign_key

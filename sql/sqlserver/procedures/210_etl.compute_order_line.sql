@@ -1,6 +1,7 @@
 -- Profit model section 1: every figure of every order line on the affected days.
 -- Order-level amounts (vouchers, estimated shipping, per-order fees) and SKU-level settlement
--- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes.
+-- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes
+-- (the five settled amounts of a whole in one pass of the same arithmetic, below).
 --
 -- Written for speed (issue 7), as the PostgreSQL twin: every figure is computed in temporary
 -- tables and the lines are written to etl.work_order_line once, by one INSERT, instead of an
@@ -295,25 +296,106 @@ BEGIN
         WHERE line.paid_time IS NOT NULL
         GROUP BY line.order_number, settled.order_number;
 
-        -- Wholes of several parts are split: the five settled amounts, estimated shipping, per-order fee.
-        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-        SELECT part.split_name, part.whole_id, part.part_id, part.whole_amount, part.weight
-        FROM (
-            SELECT measure.split_name, settled.whole_id, settled.line_number AS part_id, measure.whole_amount, settled.weight
+        -- The five settled amounts of a whole of several parts share its parts and weights, so they are
+        -- split in one pass here instead of five passes of etl.split_by_largest_remainder (each a window
+        -- query and an UPDATE of etl.work_split). Same arithmetic and types as that procedure, measure
+        -- by measure: the whole as work_split.whole_amount stores it (decimal(19,4)), the weight as
+        -- work_split.weight (decimal(38,10)); equal weights when they sum to zero; the cents the
+        -- floored shares leave go to the largest remainders, then the lowest part_id.
+        WITH part AS (
+            SELECT settled.whole_id, settled.line_number AS part_id,
+                   CAST(settled.platform_fee AS decimal(19,4)) AS platform_fee,
+                   CAST(settled.transaction_fee AS decimal(19,4)) AS transaction_fee,
+                   CAST(settled.affiliate_commission AS decimal(19,4)) AS affiliate_commission,
+                   CAST(settled.shipping_cost AS decimal(19,4)) AS shipping_cost,
+                   CAST(settled.settlement_amount AS decimal(19,4)) AS settlement_amount,
+                   CAST(settled.weight AS decimal(38,10)) AS weight,
+                   CASE WHEN SUM(CAST(settled.weight AS decimal(38,10))) OVER (PARTITION BY settled.whole_id) > 0
+                        THEN CAST(settled.weight AS decimal(38,10)) ELSE 1 END AS effective_weight
             FROM #settled_line AS settled
-            CROSS APPLY (VALUES
-                (N'settled_platform_fee', settled.platform_fee),
-                (N'settled_transaction_fee', settled.transaction_fee),
-                (N'settled_affiliate', settled.affiliate_commission),
-                (N'settled_shipping', settled.shipping_cost),
-                (N'settled_amount', settled.settlement_amount)) AS measure (split_name, whole_amount)
             WHERE settled.parts > 1
+        ),
+        -- the weight's ratio (16 decimals) times the whole, in types narrow enough to keep 18 decimals,
+        -- rounded to 10 so that equal shares tie (see etl.split_by_largest_remainder)
+        weight_ratio AS (
+            SELECT part.*,
+                   CAST(CAST(effective_weight AS decimal(22,10))
+                        / CAST(SUM(effective_weight) OVER (PARTITION BY whole_id) AS decimal(22,10)) AS decimal(20,16)) AS ratio
+            FROM part
+        ),
+        exact_share AS (
+            SELECT weight_ratio.*,
+                   ROUND(CAST(ABS(platform_fee) * ratio AS decimal(33,18)), 10) AS platform_fee_share,
+                   ROUND(CAST(ABS(transaction_fee) * ratio AS decimal(33,18)), 10) AS transaction_fee_share,
+                   ROUND(CAST(ABS(affiliate_commission) * ratio AS decimal(33,18)), 10) AS affiliate_commission_share,
+                   ROUND(CAST(ABS(shipping_cost) * ratio AS decimal(33,18)), 10) AS shipping_cost_share,
+                   ROUND(CAST(ABS(settlement_amount) * ratio AS decimal(33,18)), 10) AS settlement_amount_share
+            FROM weight_ratio
+        ),
+        floored AS (
+            SELECT exact_share.*,
+                   CAST(FLOOR(platform_fee_share * 100) / 100 AS decimal(19,2)) AS platform_fee_floor,
+                   CAST(FLOOR(transaction_fee_share * 100) / 100 AS decimal(19,2)) AS transaction_fee_floor,
+                   CAST(FLOOR(affiliate_commission_share * 100) / 100 AS decimal(19,2)) AS affiliate_commission_floor,
+                   CAST(FLOOR(shipping_cost_share * 100) / 100 AS decimal(19,2)) AS shipping_cost_floor,
+                   CAST(FLOOR(settlement_amount_share * 100) / 100 AS decimal(19,2)) AS settlement_amount_floor
+            FROM exact_share
+        ),
+        ranked AS (
+            SELECT floored.*,
+                   ROUND((ABS(platform_fee) - SUM(platform_fee_floor) OVER (PARTITION BY whole_id)) * 100, 0) AS platform_fee_cents_left,
+                   ROUND((ABS(transaction_fee) - SUM(transaction_fee_floor) OVER (PARTITION BY whole_id)) * 100, 0) AS transaction_fee_cents_left,
+                   ROUND((ABS(affiliate_commission) - SUM(affiliate_commission_floor) OVER (PARTITION BY whole_id)) * 100, 0) AS affiliate_commission_cents_left,
+                   ROUND((ABS(shipping_cost) - SUM(shipping_cost_floor) OVER (PARTITION BY whole_id)) * 100, 0) AS shipping_cost_cents_left,
+                   ROUND((ABS(settlement_amount) - SUM(settlement_amount_floor) OVER (PARTITION BY whole_id)) * 100, 0) AS settlement_amount_cents_left,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY platform_fee_share - platform_fee_floor DESC, part_id) AS platform_fee_rank,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY transaction_fee_share - transaction_fee_floor DESC, part_id) AS transaction_fee_rank,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY affiliate_commission_share - affiliate_commission_floor DESC, part_id) AS affiliate_commission_rank,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY shipping_cost_share - shipping_cost_floor DESC, part_id) AS shipping_cost_rank,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY settlement_amount_share - settlement_amount_floor DESC, part_id) AS settlement_amount_rank
+            FROM floored
+        )
+        SELECT whole_id, part_id AS line_number, weight,
+               platform_fee AS platform_fee_whole,
+               transaction_fee AS transaction_fee_whole,
+               affiliate_commission AS affiliate_commission_whole,
+               shipping_cost AS shipping_cost_whole,
+               settlement_amount AS settlement_amount_whole,
+               CAST((CASE WHEN platform_fee < 0 THEN -1 ELSE 1 END)
+                    * (platform_fee_floor + CASE WHEN platform_fee_rank <= platform_fee_cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS platform_fee,
+               CAST((CASE WHEN transaction_fee < 0 THEN -1 ELSE 1 END)
+                    * (transaction_fee_floor + CASE WHEN transaction_fee_rank <= transaction_fee_cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS transaction_fee,
+               CAST((CASE WHEN affiliate_commission < 0 THEN -1 ELSE 1 END)
+                    * (affiliate_commission_floor + CASE WHEN affiliate_commission_rank <= affiliate_commission_cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS affiliate_commission,
+               CAST((CASE WHEN shipping_cost < 0 THEN -1 ELSE 1 END)
+                    * (shipping_cost_floor + CASE WHEN shipping_cost_rank <= shipping_cost_cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS shipping_cost,
+               CAST((CASE WHEN settlement_amount < 0 THEN -1 ELSE 1 END)
+                    * (settlement_amount_floor + CASE WHEN settlement_amount_rank <= settlement_amount_cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS settlement_amount
+        INTO #settled_part
+        FROM ranked;
+
+        -- Wholes of several parts go to etl.work_split: the five settled amounts already split (so the
+        -- publish check split_parts_sum_to_whole still covers them), estimated shipping and the
+        -- per-order fee to be split below.
+        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight, part_amount)
+        SELECT part.split_name, part.whole_id, part.part_id, part.whole_amount, part.weight, part.part_amount
+        FROM (
+            SELECT measure.split_name, settled.whole_id, settled.line_number AS part_id, measure.whole_amount, settled.weight,
+                   measure.part_amount
+            FROM #settled_part AS settled
+            CROSS APPLY (VALUES
+                (N'settled_platform_fee', settled.platform_fee_whole, settled.platform_fee),
+                (N'settled_transaction_fee', settled.transaction_fee_whole, settled.transaction_fee),
+                (N'settled_affiliate', settled.affiliate_commission_whole, settled.affiliate_commission),
+                (N'settled_shipping', settled.shipping_cost_whole, settled.shipping_cost),
+                (N'settled_amount', settled.settlement_amount_whole, settled.settlement_amount)) AS measure (split_name, whole_amount, part_amount)
             UNION ALL
             SELECT measure.split_name, line.order_number, line.line_number, measure.whole_amount,
                    CAST(CASE @p_allocation_method
                             WHEN N'units' THEN line.quantity
                             WHEN N'margin' THEN CASE WHEN cost.min_margin > 0 THEN line.gmv - line.cogs ELSE line.gmv END
-                            ELSE line.gmv END AS decimal(38,10))
+                            ELSE line.gmv END AS decimal(38,10)),
+                   CAST(NULL AS decimal(19,4))
             FROM #line_base AS line
             JOIN #order_cost AS cost ON cost.order_number = line.order_number
             CROSS APPLY (VALUES
@@ -323,11 +405,6 @@ BEGIN
         ) AS part
         ORDER BY part.split_name, part.whole_id, part.part_id;  -- key order (see order_voucher)
         UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_platform_fee';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_transaction_fee';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_affiliate';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_shipping';
-        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_amount';
         EXEC etl.split_by_largest_remainder @p_split_name = N'estimated_shipping';
         EXEC etl.split_by_largest_remainder @p_split_name = N'order_fee';
         UPDATE STATISTICS etl.work_split;
@@ -339,23 +416,17 @@ BEGIN
         -- LEAST(admin fee, cap) of PostgreSQL, which ignores a NULL argument.
         WITH split_part AS (
             SELECT part_id AS line_number,
-                   SUM(CASE WHEN split_name = N'settled_platform_fee' THEN part_amount ELSE 0 END) AS platform_fee,
-                   SUM(CASE WHEN split_name = N'settled_transaction_fee' THEN part_amount ELSE 0 END) AS transaction_fee,
-                   SUM(CASE WHEN split_name = N'settled_affiliate' THEN part_amount ELSE 0 END) AS affiliate_commission,
-                   SUM(CASE WHEN split_name = N'settled_shipping' THEN part_amount ELSE 0 END) AS shipping_cost,
-                   SUM(CASE WHEN split_name = N'settled_amount' THEN part_amount ELSE 0 END) AS settlement_amount,
                    SUM(CASE WHEN split_name = N'estimated_shipping' THEN part_amount ELSE 0 END) AS estimated_shipping,
                    SUM(CASE WHEN split_name = N'order_fee' THEN part_amount ELSE 0 END) AS order_fee
             FROM etl.work_split
-            WHERE split_name IN (N'settled_platform_fee', N'settled_transaction_fee', N'settled_affiliate', N'settled_shipping',
-                                 N'settled_amount', N'estimated_shipping', N'order_fee')
+            WHERE split_name IN (N'estimated_shipping', N'order_fee')
             GROUP BY part_id
         ),
         line_figure AS (
             SELECT line.*,
                    CASE WHEN settled.line_number IS NOT NULL THEN N'settled' ELSE N'estimated' END AS fee_basis,
                    CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.platform_fee AS decimal(19,4)), 2)
-                             WHEN settled.line_number IS NOT NULL THEN part.platform_fee
+                             WHEN settled.line_number IS NOT NULL THEN settled_part.platform_fee
                              WHEN line.is_revenue = 1
                              THEN ROUND(line.net_revenue * line.commission_rate, 2)
                                   + CASE WHEN line.refund_amount > 0
@@ -365,17 +436,17 @@ BEGIN
                                          ELSE 0 END
                              ELSE 0 END AS decimal(19,4)) AS platform_fee,
                    CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.transaction_fee AS decimal(19,4)), 2)
-                             WHEN settled.line_number IS NOT NULL THEN part.transaction_fee
+                             WHEN settled.line_number IS NOT NULL THEN settled_part.transaction_fee
                              WHEN line.is_revenue = 1 THEN ROUND(line.net_revenue * line.payment_rate, 2)
                              ELSE 0 END AS decimal(19,4)) AS transaction_fee,
                    CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.affiliate_commission AS decimal(19,4)), 2)
-                             WHEN settled.line_number IS NOT NULL THEN part.affiliate_commission
+                             WHEN settled.line_number IS NOT NULL THEN settled_part.affiliate_commission
                              WHEN line.is_revenue = 1 AND line.has_affiliate = 1
                              THEN CASE WHEN line.refund_amount = 0 THEN line.affiliate_estimated_commission
                                        ELSE ROUND(line.affiliate_commission_rate * line.net_revenue, 2) END
                              ELSE 0 END AS decimal(19,4)) AS affiliate_commission,
                    CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.shipping_cost AS decimal(19,4)), 2)
-                             WHEN settled.line_number IS NOT NULL THEN part.shipping_cost
+                             WHEN settled.line_number IS NOT NULL THEN settled_part.shipping_cost
                              ELSE 0 END
                         + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.estimated_shipping, 2), 0)
                                ELSE COALESCE(part.estimated_shipping, 0) END AS decimal(19,4)) AS shipping_cost,
@@ -383,13 +454,14 @@ BEGIN
                         + CASE WHEN cost.order_lines = 1 THEN COALESCE(ROUND(cost.order_fee, 2), 0)
                                ELSE COALESCE(part.order_fee, 0) END AS decimal(19,4)) AS other_variable_cost,
                    CAST(CASE WHEN settled.parts = 1 THEN ROUND(CAST(settled.settlement_amount AS decimal(19,4)), 2)
-                             WHEN settled.line_number IS NOT NULL THEN part.settlement_amount
+                             WHEN settled.line_number IS NOT NULL THEN settled_part.settlement_amount
                              END AS decimal(19,4)) AS tiktok_settlement_amount
             FROM #line_base AS line
             CROSS APPLY (VALUES (ROUND(line.refund_admin_fee_share * line.commission_rate * line.refund_amount, 2))) AS admin_fee (amount)
             LEFT JOIN #settled_line AS settled ON settled.line_number = line.line_number
             LEFT JOIN #order_cost AS cost ON cost.order_number = line.order_number
             LEFT JOIN split_part AS part ON part.line_number = line.line_number
+            LEFT JOIN #settled_part AS settled_part ON settled_part.line_number = line.line_number
         )
         INSERT INTO etl.work_order_line (
             line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
@@ -416,6 +488,7 @@ BEGIN
         DROP TABLE #line_base;
         DROP TABLE #settled_sku;
         DROP TABLE #settled_line;
+        DROP TABLE #settled_part;
         DROP TABLE #order_shipping_rate;
         DROP TABLE #order_cost;
 

@@ -175,23 +175,69 @@ BEGIN
                    WHEN N'sales' THEN CASE WHEN @p_allocation_method = N'units' THEN total_units
                                            WHEN @p_allocation_method = N'margin' AND min_total_margin > 0 THEN total_margin
                                            ELSE total_gmv END
-                   ELSE 0 END AS weight
+                   ELSE 0 END AS weight,
+               COUNT(*) OVER (PARTITION BY whole_id) AS parts
         INTO #spend_weight
         FROM basis;
 
-        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-        SELECT N'ad_spend', whole_id, product_key, spend, weight
-        FROM #spend_weight
-        ORDER BY whole_id, product_key;  -- key order: appends to the primary key instead of scattering
-        UPDATE STATISTICS etl.work_split;  -- fresh statistics: with the last run's, a new split looks empty and the split loops
-        EXEC etl.split_by_largest_remainder @p_split_name = N'ad_spend';
+        -- Wholes of several parts are split here, in the arithmetic and types of
+        -- etl.split_by_largest_remainder (the whole as work_split.whole_amount stores it, decimal(19,4);
+        -- the weight as work_split.weight, decimal(38,10); equal weights when they sum to zero; the
+        -- cents the floored shares leave go to the largest remainders, then the lowest part_id), and
+        -- written to etl.work_split already split, so the publish check split_parts_sum_to_whole still
+        -- covers them; no UPDATE of etl.work_split. A whole of one part (about 9 in 10 here: most spend
+        -- goes to one SKU) is that part, rounded to the cent as the split rounds it: ROUND(whole, 2);
+        -- it is not written to etl.work_split.
+        WITH part AS (
+            SELECT whole_id, product_key AS part_id,
+                   CAST(spend AS decimal(19,4)) AS whole_amount,
+                   CAST(weight AS decimal(38,10)) AS weight,
+                   CASE WHEN SUM(CAST(weight AS decimal(38,10))) OVER (PARTITION BY whole_id) > 0
+                        THEN CAST(weight AS decimal(38,10)) ELSE 1 END AS effective_weight
+            FROM #spend_weight
+            WHERE parts > 1
+        ),
+        -- the weight's ratio (16 decimals) times the whole, in types narrow enough to keep 18 decimals,
+        -- rounded to 10 so that equal shares tie (see etl.split_by_largest_remainder)
+        exact_shares AS (
+            SELECT part.*,
+                   ROUND(CAST(ABS(whole_amount)
+                              * CAST(CAST(effective_weight AS decimal(22,10))
+                                     / CAST(SUM(effective_weight) OVER (PARTITION BY whole_id) AS decimal(22,10)) AS decimal(20,16))
+                              AS decimal(33,18)), 10) AS exact_share
+            FROM part
+        ),
+        floored AS (
+            SELECT exact_shares.*, CAST(FLOOR(exact_share * 100) / 100 AS decimal(19,2)) AS floor_share
+            FROM exact_shares
+        ),
+        ranked AS (
+            SELECT floored.*,
+                   ROUND((ABS(whole_amount) - SUM(floor_share) OVER (PARTITION BY whole_id)) * 100, 0) AS cents_left,
+                   ROW_NUMBER() OVER (PARTITION BY whole_id ORDER BY exact_share - floor_share DESC, part_id) AS remainder_rank
+            FROM floored
+        )
+        SELECT whole_id, part_id, whole_amount, weight,
+               CAST((CASE WHEN whole_amount < 0 THEN -1 ELSE 1 END)
+                    * (floor_share + CASE WHEN remainder_rank <= cents_left THEN 0.01 ELSE 0 END) AS decimal(19,4)) AS part_amount
+        INTO #spend_part
+        FROM ranked;
+
+        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight, part_amount)
+        SELECT N'ad_spend', whole_id, part_id, whole_amount, weight, part_amount
+        FROM #spend_part
+        ORDER BY whole_id, part_id;  -- key order: appends to the primary key instead of scattering
+        UPDATE STATISTICS etl.work_split;
 
         INSERT INTO etl.work_sku_ad_spend (date_key, campaign_key, product_key, shop_key, spend_source, allocation_rule, allocation_method, ad_spend, etl_run_id)
         SELECT target.date_key, target.campaign_key, target.product_key, MAX(COALESCE(shop.shop_key, campaign_shop.shop_key, 0)), target.spend_source,
                MAX(CASE WHEN target.allocation_rule = N'multi_sku' THEN CONCAT(N'multi_sku_', target.weight_basis) ELSE target.allocation_rule END),
-               @p_allocation_method, SUM(split.part_amount), @p_run_id
+               @p_allocation_method,
+               SUM(CASE WHEN target.parts = 1 THEN CAST(ROUND(CAST(target.spend AS decimal(19,4)), 2) AS decimal(19,4))
+                        ELSE split.part_amount END),
+               @p_run_id
         FROM #spend_weight AS target
-        JOIN etl.work_split AS split ON split.split_name = N'ad_spend' AND split.whole_id = target.whole_id AND split.part_id = target.product_key
+        LEFT JOIN #spend_part AS split ON target.parts > 1 AND split.whole_id = target.whole_id AND split.part_id = target.product_key
         JOIN dim.product AS product ON product.product_key = target.product_key
         LEFT JOIN dim.shop AS shop ON shop.shop_id = product.shop_id AND product.product_key <> 0
         LEFT JOIN dim.campaign AS campaign ON campaign.campaign_key = target.campaign_key
@@ -210,6 +256,7 @@ BEGIN
         DROP TABLE #sku_day_sales;
         DROP TABLE #spend_target;
         DROP TABLE #spend_weight;
+        DROP TABLE #spend_part;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY
