@@ -138,31 +138,10 @@ public static class SkuProfitQueries
             "with a rate on or before that day (rpt.reconciliation, check fx_rate, lists the shop-days), or write one shop's workbook with --shop.");
     }
 
-    /// <summary>Sums of rpt.sku_daily over the days: one shop in its currency, all shops in the reporting currency.</summary>
-    public static async Task<PeriodTotals> TotalsAsync(DbConnection connection, DateOnly from, DateOnly to, string? shopId)
-    {
-        var request = new ReportRequest(from, to, shopId, null);
-        string M(string column) => Money(request, column);
-        return await connection.QuerySingleAsync<PeriodTotals>(
-            $"""
-            SELECT COALESCE(SUM({M("list_amount")}), 0) AS ListAmount, COALESCE(SUM({M("seller_discount")}), 0) AS SellerDiscount,
-                   COALESCE(SUM({M("gmv")}), 0) AS Gmv, COALESCE(SUM({M("refund_amount")}), 0) AS RefundAmount,
-                   COALESCE(SUM({M("net_revenue")}), 0) AS NetRevenue, COALESCE(SUM({M("platform_fee")}), 0) AS PlatformFee,
-                   COALESCE(SUM({M("transaction_fee")}), 0) AS TransactionFee, COALESCE(SUM({M("affiliate_commission")}), 0) AS AffiliateCommission,
-                   COALESCE(SUM({M("shipping_cost")}), 0) AS ShippingCost, COALESCE(SUM({M("cogs")}), 0) AS Cogs,
-                   COALESCE(SUM({M("other_variable_cost")}), 0) AS OtherVariableCost,
-                   COALESCE(SUM({M("contribution_before_ads")}), 0) AS ContributionBeforeAds, COALESCE(SUM({M("ad_spend")}), 0) AS AdSpend,
-                   COALESCE(SUM({M("contribution_after_ads")}), 0) AS ContributionAfterAds, COALESCE(SUM({M("attributed_gmv")}), 0) AS AttributedGmv
-            FROM rpt.sku_daily
-            WHERE date_key BETWEEN @from AND @to AND (@shop IS NULL OR shop_id = @shop)
-            """,
-            new { from = ReportRequest.Key(from), to = ReportRequest.Key(to), shop = shopId });
-    }
-
     /// <summary>
     /// The totals of the period, of the prior period and the prior-4 average in one read of rpt.sku_daily
-    /// (the four periods before and this one are contiguous days): the same sums as <see cref="TotalsAsync"/>
-    /// over each range, without reading the prior period's days twice.
+    /// (the four periods before and this one are contiguous days), without reading the prior period's days twice;
+    /// then the shops' fixed expenses of the same periods from rpt.shop_expense_daily.
     /// </summary>
     public static async Task<(PeriodTotals Current, PeriodTotals Prior, PeriodTotals PriorFourAverage)> ComparedTotalsAsync(DbConnection connection, ReportRequest request)
     {
