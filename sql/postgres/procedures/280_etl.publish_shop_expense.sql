@@ -7,11 +7,12 @@ AS $$
 BEGIN
     DELETE FROM etl.work_split WHERE split_name = 'expense_day';
 
+    -- Each expense numbered once: its split's whole id.
+    CREATE TEMP TABLE numbered_expense ON COMMIT DROP AS
+    SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
+    FROM stg.expense AS expense;
+
     INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
-    WITH numbered_expense AS (
-        SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
-        FROM stg.expense AS expense
-    )
     SELECT 'expense_day', expense.expense_number, d.date_key, expense.amount, 1
     FROM numbered_expense AS expense
     JOIN dim.date AS d ON d.calendar_date BETWEEN expense.date_from AND expense.date_to
@@ -21,10 +22,6 @@ BEGIN
     DELETE FROM fact.shop_expense_daily;
 
     INSERT INTO fact.shop_expense_daily (date_key, shop_key, expense_category, expense_amount, etl_run_id)
-    WITH numbered_expense AS (
-        SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
-        FROM stg.expense AS expense
-    )
     SELECT split.part_id::integer, shop.shop_key, expense.category, SUM(split.part_amount), p_run_id
     FROM etl.work_split AS split
     JOIN numbered_expense AS expense ON expense.expense_number = split.whole_id

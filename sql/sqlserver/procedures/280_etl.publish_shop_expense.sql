@@ -17,27 +17,24 @@ BEGIN
 
         DELETE FROM etl.work_split WHERE split_name = N'expense_day';
 
-        WITH numbered_expense AS (
-            SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
-            FROM stg.expense AS expense
-        )
+        -- Each expense numbered once: its split's whole id.
+        SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
+        INTO #numbered_expense
+        FROM stg.expense AS expense;
+
         INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
         SELECT N'expense_day', expense.expense_number, d.date_key, expense.amount, 1
-        FROM numbered_expense AS expense
+        FROM #numbered_expense AS expense
         JOIN dim.date AS d ON d.calendar_date BETWEEN expense.date_from AND expense.date_to
         WHERE expense.amount <> 0;
         EXEC etl.split_by_largest_remainder @p_split_name = N'expense_day';
 
         DELETE FROM fact.shop_expense_daily;
 
-        WITH numbered_expense AS (
-            SELECT expense.*, ROW_NUMBER() OVER (ORDER BY expense.shop_id, expense.category, expense.description, expense.date_from) AS expense_number
-            FROM stg.expense AS expense
-        )
         INSERT INTO fact.shop_expense_daily (date_key, shop_key, expense_category, expense_amount, etl_run_id)
         SELECT CAST(split.part_id AS int), shop.shop_key, expense.category, SUM(split.part_amount), @p_run_id
         FROM etl.work_split AS split
-        JOIN numbered_expense AS expense ON expense.expense_number = split.whole_id
+        JOIN #numbered_expense AS expense ON expense.expense_number = split.whole_id
         JOIN dim.shop AS shop ON shop.shop_id = expense.shop_id
         WHERE split.split_name = N'expense_day'
         GROUP BY split.part_id, shop.shop_key, expense.category
@@ -45,6 +42,7 @@ BEGIN
         SET @p_rows_written = @@ROWCOUNT;
 
         DELETE FROM etl.work_split WHERE split_name = N'expense_day';
+        DROP TABLE #numbered_expense;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY
