@@ -15,6 +15,7 @@ var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution 
     LoadCommand.Create(),
     ExtractCommand.Create(),
     SandboxCommand.Create(),
+    ShopCommand.Create(),
     ImportCommand.Create(),
     TransformCommand.Create(),
     ReportCommand.Create(),

@@ -3,6 +3,7 @@ using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
 using Warehouse.Import;
+using Warehouse.Logging;
 
 namespace Warehouse.Cli;
 
@@ -11,7 +12,7 @@ public static class ImportCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "CSV or XLSX files", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "CSV or XLSX files, or folders of them (each folder loads whole, in dependency order, as the scheduled seller-files step does)", Arity = ArgumentArity.OneOrMore };
         var kind = new Option<string?>("--kind") { Description = $"File kind (else detected from the header): {string.Join(", ", FileImporter.Kinds().Select(k => k.Name))}" };
         var shop = new Option<string?>("--shop") { Description = "The shop the files belong to (its currency, time zone and catalogue come from stg.shop and stg.product_sku)" };
         var advertiser = new Option<string?>("--advertiser") { Description = "The advertiser of Ads Manager / GMV Max exports" };
@@ -25,9 +26,24 @@ public static class ImportCommand
         {
             var context = new CliContext();
             var options = new ImportOptions(parse.GetValue(kind), parse.GetValue(shop), parse.GetValue(advertiser), parse.GetValue(dateFormat));
-            var files = parse.GetValue(paths)!;
+            var given = parse.GetValue(paths)!;
+            var folders = given.Where(Directory.Exists).ToList();
+            var files = given.Where(p => !Directory.Exists(p)).ToArray();
             await context.RunAsync("import", string.Join(' ', parse.Tokens.Select(t => t.Value)), async (connection, runId) =>
             {
+                if (options.ShopId is null && await OnlyShopAsync(connection) is { } only)
+                {
+                    options = options with { ShopId = only };
+                    Console.WriteLine($"shop {only} (the only shop declared)");
+                }
+
+                foreach (var folder in folders)
+                {
+                    // One code path with the scheduled seller-files step: the folder's files in dependency order, each a step of this run.
+                    await new SellerFiles(context.Database, parse.GetValue(maxRejectRate)).LoadAsync(folder, runId, options,
+                        new SynchronousProgress<SellerFiles.FileResult>(r => Console.WriteLine($"{r.File}: {r.Kind}, {r.RowsRead:N0} rows read, {r.RowsWritten:N0} written, {r.RowsRejected:N0} rejected")));
+                }
+
                 var importer = new FileImporter(context.Database, parse.GetValue(maxRejectRate));
                 var failures = new List<string>();
                 foreach (var file in files)
@@ -63,5 +79,12 @@ public static class ImportCommand
             });
         });
         return command;
+    }
+
+    /// <summary>The shop id when exactly one shop is staged (an export-only seller with one shop need not repeat --shop).</summary>
+    private static async Task<string?> OnlyShopAsync(System.Data.Common.DbConnection connection)
+    {
+        var shops = (await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT shop_id FROM stg.shop")).ToList();
+        return shops.Count == 1 ? shops[0] : null;
     }
 }

@@ -1,8 +1,13 @@
 namespace Warehouse.Import;
 
 /// <summary>
-/// An Ads Manager custom report at ad level by day. Columns are whatever the seller chose, matched by
-/// the alias lists below (docs/extract.md); ids and names of campaign, ad group and ad also fill the entities.
+/// An Ads Manager custom report by day at whatever level the seller exported: ad rows (an <c>Ad ID</c> or
+/// <c>Ad name</c> column), ad group rows (ad group columns, no ad column) or campaign rows (campaign columns only).
+/// Columns are whatever the seller chose, matched by the alias lists below (docs/extract.md). Ids win; a row with
+/// a name and no id resolves the name against the entities already staged (of the advertiser), and an unknown or
+/// ambiguous name is a named reject. Spend of an ad group or campaign row is staged on a stand-in ad of that
+/// entity (<c>adgroup:&lt;id&gt;</c>, <c>campaign:&lt;id&gt;</c>) so it maps through ad_product_map rows at that level
+/// or above, as an ad's does. Entities the file names by id that are not staged yet are added (store = --shop).
 /// </summary>
 public sealed class AdsExportKind : ImportKind
 {
@@ -20,26 +25,109 @@ public sealed class AdsExportKind : ImportKind
     public static readonly string[] PurchaseAliases = ["Purchases", "Complete payment", "Orders (Shop)", "Shop orders"];
     public static readonly string[] PurchaseValueAliases = ["Purchase value", "Total purchase value", "Gross revenue (Shop)", "Total onsite shopping value"];
 
+    /// <summary>The stand-in ad (and, for campaign rows, ad group) id that carries spend reported above ad level.</summary>
+    public static string StandIn(string level, string id) => level + ":" + id;
+
+    private readonly HashSet<string> entitiesWritten = new(StringComparer.Ordinal);
+
     public override string Name => "ads-export";
 
-    public override IReadOnlyList<string[]> RequiredColumns => [DayAliases, SpendAliases, AdIdAliases];
+    public override IReadOnlyList<string[]> RequiredColumns => [DayAliases, SpendAliases];
+
+    public override bool Detect(IReadOnlySet<string> header) =>
+        base.Detect(header) && new[] { AdIdAliases, AdNameAliases, AdgroupIdAliases, AdgroupNameAliases, CampaignIdAliases, CampaignNameAliases }.Any(g => g.Any(header.Contains));
 
     public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
     {
         var advertiser = Advertiser(row, context);
-        var adId = row.Required(AdIdAliases);
+        var level = row.Has([.. AdIdAliases, .. AdNameAliases]) ? "ad" : row.Has([.. AdgroupIdAliases, .. AdgroupNameAliases]) ? "adgroup" : row.Has([.. CampaignIdAliases, .. CampaignNameAliases]) ? "campaign"
+            : throw new ImportRowException("Campaign ID", "the report has no campaign, ad group or ad column");
+        var campaignId = row.Text(CampaignIdAliases);
+        var adgroupId = row.Text(AdgroupIdAliases);
+        var adId = row.Text(AdIdAliases);
+        var campaignName = row.Text(CampaignNameAliases);
+        var adgroupName = row.Text(AdgroupNameAliases);
+        var adName = row.Text(AdNameAliases);
+
+        // Resolve what the row names without an id, from the finest level up.
+        if (level == "ad" && adId is null)
+        {
+            var ad = Resolve(context, advertiser, "ad", adName, row.NameOf(AdNameAliases), campaignId, adgroupId);
+            (adId, adgroupId, campaignId) = (ad.AdId, ad.AdgroupId, ad.CampaignId);
+        }
+
+        if (level == "adgroup" && adgroupId is null)
+        {
+            var adgroup = Resolve(context, advertiser, "adgroup", adgroupName, row.NameOf(AdgroupNameAliases), campaignId, null);
+            (adgroupId, campaignId) = (adgroup.AdgroupId, adgroup.CampaignId);
+        }
+
+        if (level == "campaign" && campaignId is null)
+        {
+            campaignId = Resolve(context, advertiser, "campaign", campaignName, row.NameOf(CampaignNameAliases), null, null).CampaignId;
+        }
+
+        var known = context.AdEntities.Where(e => e.AdvertiserId == advertiser).ToList();
+        campaignId ??= level == "ad" ? known.FirstOrDefault(e => e.Level == "ad" && e.AdId == adId)?.CampaignId
+            : known.FirstOrDefault(e => e.Level == "adgroup" && e.AdgroupId == adgroupId)?.CampaignId;
+        var reportAdId = level switch { "ad" => adId!, "adgroup" => StandIn("adgroup", adgroupId!), _ => StandIn("campaign", campaignId!) };
         yield return ("ad_report_daily", Row(
-            ("advertiser_id", advertiser), ("ad_id", adId), ("stat_time_day", row.Day(DayAliases)),
+            ("advertiser_id", advertiser), ("ad_id", reportAdId), ("stat_time_day", row.Day(DayAliases)),
             ("spend", row.Money(SpendAliases) ?? "0"), ("impressions", row.Count(ImpressionAliases) ?? "0"), ("clicks", row.Count(ClickAliases) ?? "0"),
             ("conversion", row.Count(ConversionAliases) ?? "0"), ("complete_payment", row.Count(PurchaseAliases) ?? "0"),
             ("total_onsite_shopping_value", row.Money(PurchaseValueAliases) ?? "0")));
 
-        if (row.Text(CampaignIdAliases) is { } campaignId && row.Text(AdgroupIdAliases) is { } adgroupId)
+        if (campaignId is null || (level == "ad" && adgroupId is null))
         {
-            yield return ("campaign", Row(("advertiser_id", advertiser), ("campaign_id", campaignId), ("campaign_name", row.Text(CampaignNameAliases) ?? campaignId), ("campaign_type", "REGULAR")));
-            yield return ("adgroup", Row(("advertiser_id", advertiser), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("adgroup_name", row.Text(AdgroupNameAliases) ?? adgroupId)));
-            yield return ("ad", Row(("advertiser_id", advertiser), ("ad_id", adId), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("ad_name", row.Text(AdNameAliases) ?? adId)));
+            if (level != "ad")
+            {
+                throw new ImportRowException(row.NameOf(CampaignIdAliases), $"ad group {adgroupId} is not a known ad group: add a Campaign ID column");
+            }
+
+            yield break; // an ad of unknown place: its spend is staged and reported Unallocated, as before
         }
+
+        // Entities not staged yet, once per file; stand-ins for ad group and campaign rows.
+        if (level == "campaign")
+        {
+            adgroupId = StandIn("campaign", campaignId);
+            adgroupName = "(campaign-level spend)";
+        }
+
+        if (!known.Any(e => e.Level == "campaign" && e.CampaignId == campaignId) && entitiesWritten.Add("c|" + campaignId))
+        {
+            yield return ("campaign", Row(("advertiser_id", advertiser), ("campaign_id", campaignId), ("campaign_name", campaignName ?? campaignId), ("campaign_type", "REGULAR"), ("store_id", context.ShopId)));
+        }
+
+        if (!known.Any(e => e.Level == "adgroup" && e.AdgroupId == adgroupId) && entitiesWritten.Add("g|" + adgroupId))
+        {
+            yield return ("adgroup", Row(("advertiser_id", advertiser), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("adgroup_name", adgroupName ?? adgroupId)));
+        }
+
+        if (!known.Any(e => e.Level == "ad" && e.AdId == reportAdId) && entitiesWritten.Add("a|" + reportAdId))
+        {
+            var name = level switch { "ad" => adName ?? reportAdId, "adgroup" => "(ad group-level spend)", _ => "(campaign-level spend)" };
+            yield return ("ad", Row(("advertiser_id", advertiser), ("ad_id", reportAdId), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("ad_name", name)));
+        }
+    }
+
+    /// <summary>The one staged entity of that level and name (within the campaign or ad group the row gives), else a named reject.</summary>
+    private static AdEntity Resolve(ImportContext context, string advertiser, string level, string? name, string column, string? campaignId, string? adgroupId)
+    {
+        var label = level == "adgroup" ? "ad group" : level;
+        if (name is null)
+        {
+            throw new ImportRowException(column, $"no {label} id and no {label} name");
+        }
+
+        var matches = context.AdEntities.Where(e => e.Level == level && e.AdvertiserId == advertiser && e.Name == name
+            && (campaignId is null || e.CampaignId == campaignId) && (adgroupId is null || e.AdgroupId == adgroupId)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new ImportRowException(column, $"'{name}' is not a known {label} of advertiser {advertiser} (import a report with its ids first, or extract the Marketing API)"),
+            _ => throw new ImportRowException(column, $"'{name}' names {matches.Count} {label}s of advertiser {advertiser}: add the id column"),
+        };
     }
 }
 

@@ -16,7 +16,7 @@ namespace Warehouse.Import;
 public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
     public static IReadOnlyList<ImportKind> Kinds() =>
-        [new IncomeExportKind(), new OrderExportKind(), new GmvMaxExportKind(), new AdsExportKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind(), new ShippingRateKind(), new ExpenseKind()];
+        [new IncomeExportKind(), new OrderExportKind(), new ReturnsExportKind(), new ProductExportKind(), new GmvMaxExportKind(), new AdsExportKind(), new ShopKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind(), new ShippingRateKind(), new ExpenseKind()];
 
     public sealed record Result(string File, string Kind, long RowsRead, long RowsWritten, IReadOnlyList<Reject> Rejects);
 
@@ -129,12 +129,25 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
 
                 productBySku[skuId] = productId;
             }
+
+            // SKUs known only from orders (an export-only shop before its product export): their seller SKUs resolve too.
+            foreach (var (sellerSku, skuId) in await connection.QueryAsync<(string, string)>(
+                "SELECT seller_sku, MAX(sku_id) FROM stg.order_line_item WHERE shop_id = @shopId AND seller_sku IS NOT NULL GROUP BY seller_sku", new { shopId }))
+            {
+                skuBySeller.TryAdd(sellerSku, skuId);
+            }
         }
 
         var shops = (await connection.QueryAsync<ShopRow>(
             "SELECT shop_id AS ShopId, shop_name AS ShopName, region AS Region, currency AS Currency, time_zone AS TimeZone FROM stg.shop"))
             .ToDictionary(s => s.ShopId, StringComparer.Ordinal);
-        return new ImportContext(options.ShopId, options.AdvertiserId, options.Currency ?? currency, zone, options.DateFormat, skuBySeller, productBySku) { Shops = shops };
+        var dateFormat = options.DateFormat ?? (options.ShopId is null ? null : await connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT date_format FROM stg.shop_export_format WHERE shop_id = @shopId", new { shopId = options.ShopId }));
+        return new ImportContext(options.ShopId, options.AdvertiserId, options.Currency ?? currency, zone, dateFormat, skuBySeller, productBySku)
+        {
+            Shops = shops,
+            AdEntities = await AdEntity.ReadAsync(connection, options.AdvertiserId),
+        };
     }
 
     private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000];

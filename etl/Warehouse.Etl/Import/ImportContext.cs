@@ -16,6 +16,9 @@ public sealed record ImportContext(
 {
     /// <summary>Every shop in stg.shop by id (cost settings update a shop's time zone and currency, which TikTok does not send).</summary>
     public IReadOnlyDictionary<string, ShopRow> Shops { get; init; } = new Dictionary<string, ShopRow>();
+
+    /// <summary>The campaigns, ad groups and ads already staged (of the advertiser, when given): Ads Manager reports without ids resolve their names here.</summary>
+    public IReadOnlyList<AdEntity> AdEntities { get; init; } = [];
 }
 
 /// <summary>A row of stg.shop.</summary>

@@ -7,12 +7,16 @@ namespace Warehouse.Import;
 /// columns ignored. Times are local shop time in the shop's declared format. Order-level amounts
 /// repeat on every line of the order and are taken once; line amounts add up. A line's id is its SKU id
 /// (the export has no line id), <c>&lt;sku_id&gt;#2</c> for the second line of the same SKU in the order, and so on
-/// in file order; its product id comes from the shop's catalogue in staging.
+/// in file order; its product id comes from the shop's catalogue in staging (or a <c>Product ID</c> column), and a
+/// SKU the catalogue does not have yet is kept with a blank product id (the transform adds it to dim.product from
+/// the order; a product export or the API fills the id later). Refunds and cancellations the export shows become
+/// stg.return_order / stg.cancellation rows of source <c>order_export</c> (see <see cref="OrderExportRefunds"/>).
 /// </summary>
 public sealed class OrderExportKind : ImportKind
 {
     private readonly Dictionary<string, int> linesOfSku = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long RowNumber, Dictionary<string, string?> Order, decimal SubTotal, decimal Before, decimal Seller, decimal Platform)> orders = new(StringComparer.Ordinal);
+    private readonly OrderExportRefunds refunds = new();
 
     public override string Name => "order-export";
 
@@ -35,8 +39,7 @@ public sealed class OrderExportKind : ImportKind
             throw new ImportRowException("Quantity", $"{quantity} is not a positive quantity");
         }
 
-        var productId = context.ProductBySku.TryGetValue(skuId, out var product) ? product
-            : throw new ImportRowException("SKU ID", $"'{skuId}' is not a SKU of the shop's catalogue (extract or load products first)");
+        var productId = context.ProductBySku.TryGetValue(skuId, out var product) ? product : row.Text("Product ID") ?? "";
         var after = Amount(row.Money("SKU Subtotal After Discount"));
         var before = Amount(row.Money("SKU Subtotal Before Discount"));
         var seller = Amount(row.Money("SKU Seller Discount"));
@@ -62,10 +65,12 @@ public sealed class OrderExportKind : ImportKind
             ? (sum.RowNumber, sum.Order, sum.SubTotal + after, sum.Before + before, sum.Seller + seller, sum.Platform + platform)
             : (0, order, after, before, seller, platform);
 
+        var originalPrice = row.Money("SKU Unit Original Price");
+        refunds.AddLine(row, context, order, lineId, skuId, quantity, Amount(originalPrice) * quantity - seller);
         yield return ("order_line_item", Row(
             ("shop_id", shopId), ("order_id", orderId), ("line_item_id", lineId), ("product_id", productId), ("product_name", row.Required("Product Name")),
             ("sku_id", skuId), ("sku_name", row.Text("Variation")), ("seller_sku", row.Text("Seller SKU")), ("currency", context.Currency),
-            ("quantity", quantity.ToString(CultureInfo.InvariantCulture)), ("original_price", row.Money("SKU Unit Original Price")),
+            ("quantity", quantity.ToString(CultureInfo.InvariantCulture)), ("original_price", originalPrice),
             ("sale_price", Math.Round(after / quantity, 4).ToString(CultureInfo.InvariantCulture)), ("platform_discount", platform.ToString(CultureInfo.InvariantCulture)),
             ("seller_discount", seller.ToString(CultureInfo.InvariantCulture)), ("display_status", status), ("is_gift", "false")));
     }
@@ -82,6 +87,11 @@ public sealed class OrderExportKind : ImportKind
                 ["platform_discount"] = sum.Platform.ToString(CultureInfo.InvariantCulture),
             };
             yield return ("shop_order", 0, order);
+        }
+
+        foreach (var refund in refunds.Rows())
+        {
+            yield return (refund.Table, 0, refund.Values);
         }
 
         orders.Clear();

@@ -11,8 +11,7 @@ namespace Warehouse.Import;
 /// affiliate orders, cost settings), and Seller Center / Ads Manager exports, from one folder, loaded on
 /// every extract run after the API data (their SKU and product ids are looked up in the catalogue it brought).
 /// A file named after a staging table (<c>sku_cost.csv</c>) loads as `warehouse load` loads it; any other
-/// CSV or XLSX is imported by the kind its header says (`warehouse import`): cost settings first (they may set
-/// the shop's time zone), then SKU costs, the ad map, touchpoints, then exports, each group by file name.
+/// CSV or XLSX is imported by the kind its header says (`warehouse import`) in <see cref="KindOrder"/>, each group by file name.
 /// Idempotent: unchanged rows are left alone, so loading the same folder again writes nothing.
 /// </summary>
 public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
@@ -20,7 +19,13 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
     /// <summary>The staging tables of the seller's own data that TikTok's APIs do not send.</summary>
     public static readonly IReadOnlyList<string> SellerTables = ["ad_product_map", "affiliate_order", "cost_setting", "expense", "shipping_rate", "sku_cost", "touchpoint"];
 
-    private static readonly string[] KindOrder = ["cost-setting", "shipping-rate", "expense", "sku-cost", "ad-product-map", "touchpoint"];
+    /// <summary>
+    /// The order imports load in: shops and cost settings (time zones, currencies, export formats), rate cards, expenses,
+    /// the catalogue, then orders (which add SKUs the catalogue does not have yet), returns and income, and only then what
+    /// names seller SKUs (SKU costs, the ad map) and ads; kinds not listed last.
+    /// </summary>
+    public static readonly string[] KindOrder =
+        ["shop", "cost-setting", "shipping-rate", "expense", "product-export", "order-export", "returns-export", "income-export", "sku-cost", "ad-product-map", "touchpoint", "ads-export", "gmv-max-export"];
 
     public sealed record FileResult(string File, string Kind, long RowsRead, long RowsWritten, long RowsRejected);
 
