@@ -8,8 +8,8 @@ namespace Warehouse.Import;
 /// repeat on every line of the order and are taken once; line amounts add up. A line's id is its SKU id
 /// (the export has no line id), <c>&lt;sku_id&gt;#2</c> for the second line of the same SKU in the order, and so on
 /// in file order; its product id comes from the shop's catalogue in staging (or a <c>Product ID</c> column), and a
-/// SKU the catalogue does not have yet is kept with a blank product id (the transform adds it to dim.product from
-/// the order; a product export or the API fills the id later). Refunds and cancellations the export shows become
+/// SKU the catalogue does not have yet is kept with the stand-in product id <c>sku:&lt;sku id&gt;</c> (the transform adds
+/// it to dim.product from the order; a product export or the API brings the real id, which then replaces it there). Refunds and cancellations the export shows become
 /// stg.return_order / stg.cancellation rows of source <c>order_export</c> (see <see cref="OrderExportRefunds"/>).
 /// </summary>
 public sealed class OrderExportKind : ImportKind
@@ -39,7 +39,7 @@ public sealed class OrderExportKind : ImportKind
             throw new ImportRowException("Quantity", $"{quantity} is not a positive quantity");
         }
 
-        var productId = context.ProductBySku.TryGetValue(skuId, out var product) ? product : row.Text("Product ID") ?? "";
+        var productId = context.ProductBySku.TryGetValue(skuId, out var product) ? product : row.Text("Product ID") ?? UnknownProduct(skuId);
         var after = Amount(row.Money("SKU Subtotal After Discount"));
         var before = Amount(row.Money("SKU Subtotal Before Discount"));
         var seller = Amount(row.Money("SKU Seller Discount"));
@@ -97,6 +97,9 @@ public sealed class OrderExportKind : ImportKind
         orders.Clear();
         linesOfSku.Clear();
     }
+
+    /// <summary>The stand-in product id of a SKU the catalogue does not have yet (the catalogue's own id replaces it in dim.product).</summary>
+    public static string UnknownProduct(string skuId) => "sku:" + skuId;
 
     private static decimal Amount(string? text) => text is null ? 0m : decimal.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,9 @@
 --   fx_rate        shop-days whose currency has no rate to the reporting currency on or before the day
 --                  (stg.fx_rate, rpt.fx_rate): source_amount is the day's GMV in the shop's currency,
 --                  warehouse_amount (its reporting-currency value) and difference are NULL; always flagged
+--   refund         orders whose refund two or more sources carry (income export stg.order_settlement, returns from the
+--                  API or the returns export, the order export): one row per source with its amount against the
+--                  refund the warehouse counted once (fact.order_line; the most authoritative source wins), per order
 -- Amounts are in the shop's currency (currency; fx_rate_to_reporting converts them, NULL without a rate).
 -- difference = source_amount - warehouse_amount; is_flagged when it is not zero (settlement: beyond the tolerance).
 CREATE OR REPLACE VIEW rpt.reconciliation AS
@@ -78,6 +81,42 @@ daily_check AS (
     FROM warehouse_spend
     FULL JOIN allocated_spend ON allocated_spend.shop_key = warehouse_spend.shop_key AND allocated_spend.date_key = warehouse_spend.date_key
 ),
+refund_source_row AS (
+    SELECT return_order.shop_id, return_order.order_id,
+           CASE WHEN return_order.refund_source = 'order_export' THEN 'order export (stg.return_order, stg.cancellation)'
+                ELSE 'returns: API or returns export (stg.return_order, stg.cancellation)' END AS source_name,
+           return_line.refund_amount AS amount
+    FROM stg.return_order AS return_order
+    JOIN stg.return_line_item AS return_line ON return_line.shop_id = return_order.shop_id AND return_line.return_id = return_order.return_id
+    WHERE return_order.return_status NOT IN ('RETURN_OR_REFUND_REQUEST_REJECT', 'RETURN_OR_REFUND_REQUEST_CANCEL')
+    UNION ALL
+    SELECT cancellation.shop_id, cancellation.order_id,
+           CASE WHEN cancellation.refund_source = 'order_export' THEN 'order export (stg.return_order, stg.cancellation)'
+                ELSE 'returns: API or returns export (stg.return_order, stg.cancellation)' END,
+           cancel_line.refund_amount
+    FROM stg.cancellation AS cancellation
+    JOIN stg.cancellation_line_item AS cancel_line ON cancel_line.shop_id = cancellation.shop_id AND cancel_line.cancel_id = cancellation.cancel_id
+    WHERE cancellation.cancel_status NOT IN ('CANCELLATION_REQUEST_REJECT', 'CANCELLATION_REQUEST_CANCEL')
+    UNION ALL
+    SELECT shop_id, order_id, 'income export (stg.order_settlement)', ABS(SUM(refund_subtotal_after_seller_discounts))
+    FROM stg.order_settlement
+    GROUP BY shop_id, order_id
+    HAVING SUM(refund_subtotal_after_seller_discounts) <> 0
+),
+refund_source AS (
+    SELECT shop_id, order_id, source_name, SUM(amount) AS amount,
+           COUNT(*) OVER (PARTITION BY shop_id, order_id) AS source_count
+    FROM refund_source_row
+    GROUP BY shop_id, order_id, source_name
+),
+refund_warehouse AS (
+    SELECT line.shop_key, shop.shop_id, line.order_id, MIN(line.date_key) AS date_key, SUM(line.refund_amount) AS amount
+    FROM fact.order_line AS line
+    JOIN dim.shop AS shop ON shop.shop_key = line.shop_key
+    WHERE EXISTS (SELECT 1 FROM refund_source AS source
+                  WHERE source.shop_id = shop.shop_id AND source.order_id = line.order_id AND source.source_count > 1)
+    GROUP BY line.shop_key, shop.shop_id, line.order_id
+),
 all_check AS (
     SELECT daily_check.check_name, daily_check.source_name, daily_check.warehouse_name, daily_check.shop_key, daily_check.date_key,
            CAST(NULL AS varchar(64)) AS order_id,
@@ -96,6 +135,13 @@ all_check AS (
            fx_missing.shop_key, fx_missing.date_key, CAST(NULL AS varchar(64)),
            fx_missing.gmv, CAST(NULL AS numeric(19,4)), CAST(NULL AS numeric(19,4)), TRUE
     FROM fx_missing
+    UNION ALL
+    SELECT 'refund', refund_source.source_name, 'fact.order_line (refund_amount, counted once)',
+           refund_warehouse.shop_key, refund_warehouse.date_key, refund_source.order_id,
+           refund_source.amount, refund_warehouse.amount, refund_source.amount - refund_warehouse.amount,
+           refund_source.amount <> refund_warehouse.amount
+    FROM refund_source
+    JOIN refund_warehouse ON refund_warehouse.shop_id = refund_source.shop_id AND refund_warehouse.order_id = refund_source.order_id
 )
 SELECT all_check.check_name,
        all_check.source_name,

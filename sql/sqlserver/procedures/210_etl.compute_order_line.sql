@@ -71,6 +71,12 @@ BEGIN
             JOIN stg.return_order AS return_order
               ON return_order.shop_id = return_line.shop_id AND return_order.return_id = return_line.return_id
             WHERE return_order.return_status NOT IN (N'RETURN_OR_REFUND_REQUEST_REJECT', N'RETURN_OR_REFUND_REQUEST_CANCEL')
+              -- one refund counted once: the order export's copy only where no other source (API, returns export) has the order's
+              AND NOT (return_order.refund_source = N'order_export' AND EXISTS (
+                      SELECT 1 FROM stg.return_order AS other
+                      WHERE other.shop_id = return_order.shop_id AND other.order_id = return_order.order_id
+                        AND COALESCE(other.refund_source, N'') <> N'order_export'
+                        AND other.return_status NOT IN (N'RETURN_OR_REFUND_REQUEST_REJECT', N'RETURN_OR_REFUND_REQUEST_CANCEL')))
               AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = return_line.shop_id AND o.order_id = return_line.order_id)
             GROUP BY return_line.shop_id, return_line.order_id, return_line.order_line_item_id
         ),
@@ -81,12 +87,18 @@ BEGIN
             JOIN stg.cancellation AS cancellation
               ON cancellation.shop_id = cancel_line.shop_id AND cancellation.cancel_id = cancel_line.cancel_id
             WHERE cancellation.cancel_status NOT IN (N'CANCELLATION_REQUEST_REJECT', N'CANCELLATION_REQUEST_CANCEL')
+              AND NOT (cancellation.refund_source = N'order_export' AND EXISTS (
+                      SELECT 1 FROM stg.cancellation AS other
+                      WHERE other.shop_id = cancellation.shop_id AND other.order_id = cancellation.order_id
+                        AND COALESCE(other.refund_source, N'') <> N'order_export'
+                        AND other.cancel_status NOT IN (N'CANCELLATION_REQUEST_REJECT', N'CANCELLATION_REQUEST_CANCEL')))
               AND EXISTS (SELECT 1 FROM shop_order_day AS o WHERE o.shop_id = cancel_line.shop_id AND o.order_id = cancel_line.order_id)
             GROUP BY cancel_line.shop_id, cancel_line.order_id, cancel_line.order_line_item_id
         ),
         source_line AS (
             SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.shop_key, o.date_key, o.order_date, o.is_revenue,
-                   o.order_seller_discount, line.line_item_id, line.sku_id, line.product_id, line.quantity,
+                   o.order_seller_discount, line.line_item_id, line.sku_id,
+                   COALESCE(product.product_id, line.product_id) AS product_id, line.quantity,  -- product id: the catalogue's, once it has the SKU
                    COALESCE(product.product_key, 0) AS product_key,
                    CASE WHEN o.is_revenue = 1 THEN line.original_price * line.quantity ELSE 0 END AS list_amount,
                    CASE WHEN o.is_revenue = 1 THEN line.seller_discount ELSE 0 END AS seller_discount,
@@ -120,6 +132,38 @@ BEGIN
                order_seller_discount
         INTO #source_line
         FROM source_line;
+
+        -- The settlement's refund (income export: Refund subtotal after seller discounts) is the most authoritative
+        -- source: where it is not zero it replaces the order's refund from returns and the order export, split over
+        -- the order's lines by their refunds from those (by gmv where they have none); a single line takes it whole.
+        WITH settlement AS (
+            SELECT shop_id, order_id, ABS(SUM(refund_subtotal_after_seller_discounts)) AS refund_amount
+            FROM stg.order_settlement AS t
+            WHERE EXISTS (SELECT 1 FROM #source_line AS line WHERE line.shop_id = t.shop_id AND line.order_id = t.order_id)
+            GROUP BY shop_id, order_id
+            HAVING SUM(refund_subtotal_after_seller_discounts) <> 0
+        )
+        SELECT line.line_number, line.order_number, line.order_lines, CAST(settlement.refund_amount AS decimal(19,4)) AS whole_amount,
+               CASE WHEN SUM(line.refund_amount) OVER (PARTITION BY line.order_number) > 0 THEN line.refund_amount
+                    ELSE line.list_amount - line.seller_discount END AS weight
+        INTO #settled_refund
+        FROM #source_line AS line
+        JOIN settlement ON settlement.shop_id = line.shop_id AND settlement.order_id = line.order_id
+        WHERE line.is_revenue = 1;
+
+        INSERT INTO etl.work_split (split_name, whole_id, part_id, whole_amount, weight)
+        SELECT N'settled_refund', order_number, line_number, whole_amount, weight
+        FROM #settled_refund
+        WHERE order_lines > 1
+        ORDER BY order_number, line_number;
+        UPDATE STATISTICS etl.work_split;
+        EXEC etl.split_by_largest_remainder @p_split_name = N'settled_refund';
+
+        UPDATE line
+        SET refund_amount = CASE WHEN refund.order_lines = 1 THEN ROUND(refund.whole_amount, 2) ELSE split.part_amount END
+        FROM #source_line AS line
+        JOIN #settled_refund AS refund ON refund.line_number = line.line_number
+        LEFT JOIN etl.work_split AS split ON split.split_name = N'settled_refund' AND split.part_id = refund.line_number;
 
         -- Order-level seller vouchers: what the order's seller discount holds beyond its lines' own.
         -- Orders of several lines split it here; a single-line order's line takes it whole (below).
