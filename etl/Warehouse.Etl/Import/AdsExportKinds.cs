@@ -28,8 +28,6 @@ public sealed class AdsExportKind : ImportKind
     /// <summary>The stand-in ad (and, for campaign rows, ad group) id that carries spend reported above ad level.</summary>
     public static string StandIn(string level, string id) => level + ":" + id;
 
-    private readonly HashSet<string> entitiesWritten = new(StringComparer.Ordinal);
-
     public override string Name => "ads-export";
 
     public override IReadOnlyList<string[]> RequiredColumns => [DayAliases, SpendAliases];
@@ -87,28 +85,26 @@ public sealed class AdsExportKind : ImportKind
             yield break; // an ad of unknown place: its spend is staged and reported Unallocated, as before
         }
 
-        // Entities not staged yet, once per file; stand-ins for ad group and campaign rows.
+        // Campaigns and ad groups not staged yet (a staged one keeps what the API said of it: type, store, attribution
+        // windows), the ad itself (the file's last row of it names it), and the stand-ins of ad group and campaign rows.
         if (level == "campaign")
         {
             adgroupId = StandIn("campaign", campaignId);
             adgroupName = "(campaign-level spend)";
         }
 
-        if (!known.Any(e => e.Level == "campaign" && e.CampaignId == campaignId) && entitiesWritten.Add("c|" + campaignId))
+        if (!known.Any(e => e.Level == "campaign" && e.CampaignId == campaignId))
         {
             yield return ("campaign", Row(("advertiser_id", advertiser), ("campaign_id", campaignId), ("campaign_name", campaignName ?? campaignId), ("campaign_type", "REGULAR"), ("store_id", context.ShopId)));
         }
 
-        if (!known.Any(e => e.Level == "adgroup" && e.AdgroupId == adgroupId) && entitiesWritten.Add("g|" + adgroupId))
+        if (!known.Any(e => e.Level == "adgroup" && e.AdgroupId == adgroupId))
         {
             yield return ("adgroup", Row(("advertiser_id", advertiser), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("adgroup_name", adgroupName ?? adgroupId)));
         }
 
-        if (!known.Any(e => e.Level == "ad" && e.AdId == reportAdId) && entitiesWritten.Add("a|" + reportAdId))
-        {
-            var name = level switch { "ad" => adName ?? reportAdId, "adgroup" => "(ad group-level spend)", _ => "(campaign-level spend)" };
-            yield return ("ad", Row(("advertiser_id", advertiser), ("ad_id", reportAdId), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("ad_name", name)));
-        }
+        var name = level switch { "ad" => adName ?? reportAdId, "adgroup" => "(ad group-level spend)", _ => "(campaign-level spend)" };
+        yield return ("ad", Row(("advertiser_id", advertiser), ("ad_id", reportAdId), ("adgroup_id", adgroupId), ("campaign_id", campaignId), ("ad_name", name)));
     }
 
     /// <summary>The one staged entity of that level and name (within the campaign or ad group the row gives), else a named reject.</summary>

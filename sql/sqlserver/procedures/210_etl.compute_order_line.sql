@@ -72,7 +72,7 @@ BEGIN
               ON return_order.shop_id = return_line.shop_id AND return_order.return_id = return_line.return_id
             WHERE return_order.return_status NOT IN (N'RETURN_OR_REFUND_REQUEST_REJECT', N'RETURN_OR_REFUND_REQUEST_CANCEL')
               -- one refund counted once: the order export's copy only where no other source (API, returns export) has the order's
-              AND NOT (return_order.refund_source = N'order_export' AND EXISTS (
+              AND NOT (COALESCE(return_order.refund_source, N'') = N'order_export' AND EXISTS (
                       SELECT 1 FROM stg.return_order AS other
                       WHERE other.shop_id = return_order.shop_id AND other.order_id = return_order.order_id
                         AND COALESCE(other.refund_source, N'') <> N'order_export'
@@ -87,7 +87,7 @@ BEGIN
             JOIN stg.cancellation AS cancellation
               ON cancellation.shop_id = cancel_line.shop_id AND cancellation.cancel_id = cancel_line.cancel_id
             WHERE cancellation.cancel_status NOT IN (N'CANCELLATION_REQUEST_REJECT', N'CANCELLATION_REQUEST_CANCEL')
-              AND NOT (cancellation.refund_source = N'order_export' AND EXISTS (
+              AND NOT (COALESCE(cancellation.refund_source, N'') = N'order_export' AND EXISTS (
                       SELECT 1 FROM stg.cancellation AS other
                       WHERE other.shop_id = cancellation.shop_id AND other.order_id = cancellation.order_id
                         AND COALESCE(other.refund_source, N'') <> N'order_export'

@@ -38,7 +38,7 @@ public sealed class FileImportTests(WarehouseFixture fixture) : IClassFixture<Wa
         Assert.Equal("order-export", first.Kind);
         Assert.Empty(first.Rejects);
         Assert.Equal(3, first.RowsRead);
-        Assert.Equal(5, first.RowsWritten); // 2 orders + 3 lines
+        Assert.Equal(8, first.RowsWritten); // 2 orders + 3 lines + 576002's cancellation after payment and its 2 lines
         Assert.Equal(0, second.RowsWritten);
         await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
         var line = await connection.QuerySingleAsync<(string Name, int Quantity, decimal Original, decimal Sale)>(
