@@ -218,6 +218,40 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
             await connection.QueryAsync<(string, string, decimal)>("SELECT ad_id, CAST(stat_time_day AS varchar(10)), spend FROM stg.ad_report_daily ORDER BY stat_time_day"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Ad_group_level_spend_maps_through_map_rows_at_its_level_or_above_never_below(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        WriteFolder();
+        File.Delete(Path.Combine(folder, "Ads_campaign_report.csv"));
+        File.Delete(Path.Combine(folder, "ad_map.csv"));
+        // Ad group rows of campaign C1 (no ad column): G1 by id, G2 by id. The map: G1 to MUG-1 (ad group level),
+        // the whole campaign to PLATE-2, and ad A9 of G2 to MUG-1 (ad level: below G2's rows, so it does not apply to them).
+        File.WriteAllText(Path.Combine(folder, "Ads_adgroup_report.csv"), """
+            By Day,Campaign name,Campaign ID,Ad group name,Ad group ID,Cost
+            2026-11-02,Kitchen launch,C1,Mugs,G1,$12.50
+            2026-11-02,Kitchen launch,C1,Plates,G2,$7.25
+
+            """);
+        File.WriteAllText(Path.Combine(folder, "ad_map.csv"), "campaign_id,adgroup_id,ad_id,seller_sku\nC1,G1,,MUG-1\nC1,,,PLATE-2\nC1,G2,A9,MUG-1\n");
+        await DeclareShopAsync(database);
+        await ImportFolderAsync(database);
+        await Pipeline.TransformAsync(database);
+
+        // G1: its own ad group map wins over the campaign's: 12.50 to MUG-1. G2: no map at its level, the campaign's: 7.25 to PLATE-2.
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var spend = (await connection.QueryAsync<(string Sku, decimal Spend)>(
+            """
+            SELECT COALESCE(product.seller_sku, '(unallocated)'), SUM(spend.ad_spend)
+            FROM fact.sku_ad_spend AS spend LEFT JOIN dim.product AS product ON product.product_key = spend.product_key AND spend.product_key <> 0
+            GROUP BY COALESCE(product.seller_sku, '(unallocated)') ORDER BY 1
+            """)).ToList();
+        Assert.Equal([("MUG-1", 12.50m), ("PLATE-2", 7.25m)], spend);
+        Assert.Equal(["(ad group-level spend)", "(ad group-level spend)"],
+            await connection.QueryAsync<string>("SELECT ad_name FROM stg.ad WHERE ad_id IN ('adgroup:G1', 'adgroup:G2') ORDER BY ad_id"));
+    }
+
     private static (bool, decimal, decimal, decimal, int, decimal) Figures((string OrderId, string Sku, bool IsRevenue, decimal Gmv, decimal Refund, decimal NetRevenue, int Restocked, decimal Cogs) line) =>
         (line.IsRevenue, line.Gmv, line.Refund, line.NetRevenue, line.Restocked, line.Cogs);
 
