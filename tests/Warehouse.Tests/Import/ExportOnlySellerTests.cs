@@ -63,13 +63,6 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
 
     private const string SkuCosts = "seller_sku,effective_from,unit_cost\nMUG-1,2026-10-01,10.00\nPLATE-2,2026-10-01,8.00\n";
 
-    private const string ProductExport = """
-        Product ID,Product Name,SKU ID,Seller SKU,Variation,Price,Quantity
-        P100,Stoneware mug,S1,MUG-1,Blue,$40.00,120
-        P200,Dinner plate,S2,PLATE-2,White,$25.00,80
-
-        """;
-
     [Theory]
     [ClassData(typeof(Engines))]
     public async Task A_folder_of_downloads_gives_the_hand_worked_figures_counts_each_refund_once_and_imports_twice_without_change(Engine engine)
@@ -162,13 +155,34 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
         Assert.Equal(["sku:S1", "sku:S2"], await connection.QueryAsync<string>("SELECT product_id FROM dim.product WHERE product_key <> 0 ORDER BY sku_id"));
         var before = await FiguresAsync(connection);
 
-        var products = Path.Combine(Directory.CreateTempSubdirectory("warehouse-products-").FullName, "Product_list.csv");
-        File.WriteAllText(products, ProductExport);
+        // As Seller Center's XLSX: TikTok's headers, the second SKU's product id left blank (the product above), stock as numbers.
+        var products = Path.Combine(Directory.CreateTempSubdirectory("warehouse-products-").FullName, "Product_list.xlsx");
+        using (var workbook = new ClosedXML.Excel.XLWorkbook())
+        {
+            var sheet = workbook.AddWorksheet("Products");
+            string[][] rows =
+            [
+                ["Product ID", "Product Name", "SKU ID", "Seller SKU", "Variation", "Price", "Quantity"],
+                ["P100", "Stoneware mug", "S1", "MUG-1", "Blue", "$40.00", "120"],
+                ["P200", "Dinner plate", "S2", "PLATE-2", "White", "$25.00", "80"],
+                ["", "", "S3", "PLATE-3", "Black", "$25.00", "5"],
+            ];
+            for (var r = 0; r < rows.Length; r++)
+            {
+                for (var c = 0; c < rows[r].Length; c++)
+                {
+                    sheet.Cell(r + 1, c + 1).Value = rows[r][c];
+                }
+            }
+
+            workbook.SaveAs(products);
+        }
+
         var imported = await new FileImporter(database).ImportAsync(products, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: ShopId), TestContext.Current.CancellationToken);
         await Pipeline.TransformAsync(database);
 
-        Assert.Equal(("product-export", 2L), (imported.Kind, imported.RowsRead));
-        Assert.Equal(["P100", "P200"], await connection.QueryAsync<string>("SELECT product_id FROM dim.product WHERE product_key <> 0 ORDER BY sku_id"));
+        Assert.Equal(("product-export", 3L), (imported.Kind, imported.RowsRead));
+        Assert.Equal(["P100", "P200", "P200"], await connection.QueryAsync<string>("SELECT product_id FROM dim.product WHERE product_key <> 0 ORDER BY sku_id"));
         Assert.Equal(["P100", "P200"], await connection.QueryAsync<string>("SELECT DISTINCT product.product_id FROM fact.order_line AS line JOIN dim.product AS product ON product.product_key = line.product_key ORDER BY 1"));
         Assert.Equal(before, await FiguresAsync(connection));
         Directory.Delete(Path.GetDirectoryName(products)!, recursive: true);
