@@ -141,10 +141,51 @@ public sealed class GmvMaxExportKind : ImportKind
     public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
     {
         var cost = row.Money(AdsExportKind.SpendAliases) ?? "0";
+        var advertiser = Advertiser(row, context);
+        var campaignId = row.Required(AdsExportKind.CampaignIdAliases);
+        var store = row.Text("Store ID", "store_id") ?? context.ShopId ?? throw new ImportRowException("store_id", "no Store ID column and no --shop given");
         yield return ("gmv_max_product_daily", Row(
-            ("advertiser_id", Advertiser(row, context)), ("campaign_id", row.Required(AdsExportKind.CampaignIdAliases)),
-            ("store_id", row.Text("Store ID", "store_id") ?? context.ShopId ?? throw new ImportRowException("store_id", "no Store ID column and no --shop given")),
+            ("advertiser_id", advertiser), ("campaign_id", campaignId), ("store_id", store),
             ("item_group_id", row.Required(ProductAliases)), ("stat_time_day", row.Day(AdsExportKind.DayAliases)),
             ("cost", cost), ("net_cost", row.Money("Net cost", "net_cost") ?? cost), ("orders", row.Count(OrderAliases) ?? "0"), ("gross_revenue", row.Money(RevenueAliases) ?? "0")));
+        if (Campaign(row, context, advertiser, campaignId, store) is { } campaign)
+        {
+            yield return ("campaign", campaign);
+        }
+    }
+
+    /// <summary>A GMV Max campaign not staged yet (an export-only seller has no API to send it), so its spend reaches its shop.</summary>
+    public static Dictionary<string, string?>? Campaign(ImportRow row, ImportContext context, string advertiser, string campaignId, string? store) =>
+        context.AdEntities.Any(e => e.Level == "campaign" && e.AdvertiserId == advertiser && e.CampaignId == campaignId) ? null
+            : Row(("advertiser_id", advertiser), ("campaign_id", campaignId), ("campaign_name", row.Text(AdsExportKind.CampaignNameAliases) ?? campaignId),
+                ("campaign_type", "GMV_MAX"), ("store_id", store));
+}
+
+/// <summary>
+/// The GMV Max campaign report export (no product column): date, campaign id, cost, gross revenue, orders, into
+/// stg.gmv_max_campaign_daily, the total the product report is tied out against (rpt.gmv_max_tieout). Its gross
+/// revenue column tells it from an Ads Manager campaign report, whose spend is not GMV Max.
+/// </summary>
+public sealed class GmvMaxCampaignExportKind : ImportKind
+{
+    public override string Name => "gmv-max-campaign-export";
+
+    public override IReadOnlyList<string[]> RequiredColumns => [AdsExportKind.DayAliases, AdsExportKind.CampaignIdAliases, AdsExportKind.SpendAliases, GmvMaxExportKind.RevenueAliases];
+
+    public override bool Detect(IReadOnlySet<string> header) => base.Detect(header) && !GmvMaxExportKind.ProductAliases.Any(header.Contains);
+
+    public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
+    {
+        var cost = row.Money(AdsExportKind.SpendAliases) ?? "0";
+        var advertiser = Advertiser(row, context);
+        var campaignId = row.Required(AdsExportKind.CampaignIdAliases);
+        yield return ("gmv_max_campaign_daily", Row(
+            ("advertiser_id", advertiser), ("campaign_id", campaignId), ("stat_time_day", row.Day(AdsExportKind.DayAliases)),
+            ("cost", cost), ("net_cost", row.Money("Net cost", "net_cost") ?? cost), ("orders", row.Count(GmvMaxExportKind.OrderAliases) ?? "0"),
+            ("gross_revenue", row.Money(GmvMaxExportKind.RevenueAliases) ?? "0")));
+        if (GmvMaxExportKind.Campaign(row, context, advertiser, campaignId, row.Text("Store ID", "store_id") ?? context.ShopId) is { } campaign)
+        {
+            yield return ("campaign", campaign);
+        }
     }
 }

@@ -16,7 +16,7 @@ namespace Warehouse.Import;
 public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
 {
     public static IReadOnlyList<ImportKind> Kinds() =>
-        [new IncomeExportKind(), new OrderExportKind(), new ReturnsExportKind(), new ProductExportKind(), new GmvMaxExportKind(), new AdsExportKind(), new ShopKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind(), new ShippingRateKind(), new ExpenseKind()];
+        [new IncomeExportKind(), new OrderExportKind(), new ReturnsExportKind(), new ProductExportKind(), new GmvMaxExportKind(), new GmvMaxCampaignExportKind(), new AdsExportKind(), new ShopKind(), new SkuCostKind(), new AdProductMapKind(), new TouchpointKind(), new CostSettingKind(), new ShippingRateKind(), new ExpenseKind()];
 
     public sealed record Result(string File, string Kind, long RowsRead, long RowsWritten, IReadOnlyList<Reject> Rejects);
 

@@ -25,7 +25,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
     /// names seller SKUs (SKU costs, the ad map) and ads; kinds not listed last.
     /// </summary>
     public static readonly string[] KindOrder =
-        ["shop", "cost-setting", "shipping-rate", "expense", "product-export", "order-export", "returns-export", "income-export", "sku-cost", "ad-product-map", "touchpoint", "ads-export", "gmv-max-export"];
+        ["shop", "cost-setting", "shipping-rate", "expense", "product-export", "order-export", "returns-export", "income-export", "sku-cost", "ad-product-map", "touchpoint", "ads-export", "gmv-max-export", "gmv-max-campaign-export"];
 
     public sealed record FileResult(string File, string Kind, long RowsRead, long RowsWritten, long RowsRejected);
 

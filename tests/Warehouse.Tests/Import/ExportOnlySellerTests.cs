@@ -266,6 +266,37 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
             await connection.QueryAsync<string>("SELECT ad_name FROM stg.ad WHERE ad_id IN ('adgroup:G1', 'adgroup:G2') ORDER BY ad_id"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task GMV_Max_product_and_campaign_exports_tie_out_and_the_untied_spend_is_reported_unallocated(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        WriteFolder();
+        File.Delete(Path.Combine(folder, "Ads_campaign_report.csv"));
+        File.Delete(Path.Combine(folder, "ad_map.csv"));
+        // The catalogue (product ids), GMV Max campaign GM1's product report (P100 9.00 + P200 6.00 = 15.00) and its
+        // campaign report (16.50): 1.50 the product rows do not explain.
+        File.WriteAllText(Path.Combine(folder, "Products.csv"), "Product ID,Product Name,SKU ID,Seller SKU,Variation,Price,Quantity\nP100,Stoneware mug,S1,MUG-1,Blue,$40.00,120\nP200,Dinner plate,S2,PLATE-2,White,$25.00,80\n");
+        File.WriteAllText(Path.Combine(folder, "GMV_Max_products.csv"), "Date,Campaign ID,Campaign name,Product ID,Cost,Gross revenue,Orders\n2026-11-02,GM1,Always on,P100,$9.00,$80.00,2\n2026-11-02,GM1,Always on,P200,$6.00,$45.00,1\n");
+        File.WriteAllText(Path.Combine(folder, "GMV_Max_campaign.csv"), "Date,Campaign ID,Campaign name,Cost,Gross revenue,Orders\n2026-11-02,GM1,Always on,$16.50,$125.00,3\n");
+        await DeclareShopAsync(database);
+        var files = await ImportFolderAsync(database);
+        await Pipeline.TransformAsync(database);
+
+        Assert.Equal(["product-export", "gmv-max-export", "gmv-max-campaign-export"], files.Select(f => f.Kind).Where(k => k.StartsWith("product", StringComparison.Ordinal) || k.StartsWith("gmv", StringComparison.Ordinal)));
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("7001", 15.00m, 16.50m, 1.50m), await connection.QuerySingleAsync<(string, decimal, decimal, decimal)>(
+            "SELECT shop.shop_id, tieout.product_cost, tieout.campaign_cost, tieout.difference FROM rpt.gmv_max_tieout AS tieout JOIN dim.shop AS shop ON shop.shop_key = tieout.shop_key"));
+        // P100 has one SKU (9.00), P200 one (6.00); the untied 1.50 to Unallocated: 16.50 in all, none dropped.
+        var spend = (await connection.QueryAsync<(string Sku, decimal Spend)>(
+            """
+            SELECT COALESCE(product.seller_sku, '(unallocated)'), SUM(spend.ad_spend)
+            FROM fact.sku_ad_spend AS spend LEFT JOIN dim.product AS product ON product.product_key = spend.product_key AND spend.product_key <> 0
+            GROUP BY COALESCE(product.seller_sku, '(unallocated)') ORDER BY 1
+            """)).ToList();
+        Assert.Equal([("(unallocated)", 1.50m), ("MUG-1", 9.00m), ("PLATE-2", 6.00m)], spend);
+    }
+
     private static (bool, decimal, decimal, decimal, int, decimal) Figures((string OrderId, string Sku, bool IsRevenue, decimal Gmv, decimal Refund, decimal NetRevenue, int Restocked, decimal Cogs) line) =>
         (line.IsRevenue, line.Gmv, line.Refund, line.NetRevenue, line.Restocked, line.Cogs);
 
