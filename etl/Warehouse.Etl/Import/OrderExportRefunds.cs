@@ -43,28 +43,32 @@ public sealed class OrderExportRefunds
     {
         var shopId = order["shop_id"]!;
         var orderId = order["order_id"]!;
-        if (!orders.TryGetValue(shopId + "|" + orderId, out var state))
-        {
-            orders[shopId + "|" + orderId] = state = new Order(shopId, orderId);
-        }
-
         var type = row.Text("Cancelation/Return Type", "Cancellation/Return Type");
-        state.Cancelled |= IsCancelled(row.Text("Order Status")) || IsCancelled(row.Text("Order Substatus"));
-        state.Paid = order["paid_time"] is not null;
-        state.CancelTime = order["cancel_time"] ?? state.CancelTime;
-        state.UpdateTime = order["update_time"];
-        state.Type ??= type;
-        if (row.Has("Order Refund Amount"))
-        {
-            state.RefundAmount = Math.Abs(decimal.Parse(row.Money("Order Refund Amount") ?? "0", CultureInfo.InvariantCulture));
-        }
-
+        var cancelled = IsCancelled(row.Text("Order Status")) || IsCancelled(row.Text("Order Substatus"));
+        decimal? refundAmount = row.Has("Order Refund Amount") ? Math.Abs(decimal.Parse(row.Money("Order Refund Amount") ?? "0", CultureInfo.InvariantCulture)) : null;
         var returned = int.Parse(row.Count("Sku Quantity of return", "SKU Quantity of return") ?? "0", CultureInfo.InvariantCulture);
         if (returned < 0 || returned > quantity)
         {
             throw new ImportRowException(row.NameOf("Sku Quantity of return", "SKU Quantity of return"), $"{returned} returned of a line of {quantity}");
         }
 
+        // Only orders with a refund or cancellation are kept (order-level columns repeat on every line, so the first line says).
+        if (!orders.TryGetValue(shopId + "|" + orderId, out var state))
+        {
+            if (!cancelled && (refundAmount ?? 0m) == 0m && returned == 0)
+            {
+                return;
+            }
+
+            orders[shopId + "|" + orderId] = state = new Order(shopId, orderId);
+        }
+
+        state.Cancelled |= cancelled;
+        state.Paid = order["paid_time"] is not null;
+        state.CancelTime = order["cancel_time"] ?? state.CancelTime;
+        state.UpdateTime = order["update_time"];
+        state.Type ??= type;
+        state.RefundAmount = refundAmount ?? state.RefundAmount;
         state.Lines.Add(new Line(lineId, skuId, quantity, gmv, returned, type));
     }
 
@@ -79,7 +83,7 @@ public sealed class OrderExportRefunds
                 yield return ("cancellation", Values(
                     ("shop_id", order.ShopId), ("cancel_id", id), ("order_id", order.OrderId), ("cancel_type", Shorten(order.Type ?? "CANCEL")),
                     ("cancel_status", "CANCELLED"), ("create_time", order.CancelTime ?? order.UpdateTime), ("update_time", order.UpdateTime),
-                    ("refund_total", Text(order.RefundAmount ?? total)), ("refund_subtotal", Text(total)), ("refund_shipping_fee", "0"), ("refund_tax", "0"),
+                    ("refund_total", Text(order.RefundAmount is > 0m ? order.RefundAmount.Value : total)), ("refund_subtotal", Text(total)), ("refund_shipping_fee", "0"), ("refund_tax", "0"),
                     ("refund_source", Source)));
                 foreach (var line in order.Lines)
                 {

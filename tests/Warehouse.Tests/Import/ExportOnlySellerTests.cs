@@ -211,6 +211,25 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_shops_file_in_the_folder_declares_the_shop_before_its_exports_load()
+    {
+        var database = await fixture.CleanDatabaseAsync(Engine.Postgres);
+        File.WriteAllText(Path.Combine(folder, "Order_export_20261102.csv"), OrderExport);
+        File.WriteAllText(Path.Combine(folder, "shops.csv"), "shop_id,shop_name,region,currency,time_zone,date_format\n7001,Kitchen Goods US,US,USD,America/Los_Angeles,MM/dd/yyyy hh:mm:ss tt\n7002,Bad,US,USX,America/Los_Angeles,MM/dd/yyyy\n");
+
+        var files = await ImportFolderAsync(database, maxRejectRate: 0.5m);
+
+        // The shops file first; the bad shop is named and the good one loads; its exports read their times with its format and zone.
+        Assert.Equal([("shop", 2L, 1L), ("order-export", 8L, 0L)], files.Select(f => (f.Kind, f.RowsRead, f.RowsRejected)));
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("currency", 3L), await connection.QuerySingleAsync<(string, long)>("SELECT field_name, row_number FROM etl.reject WHERE file_or_page LIKE '%shops.csv'"));
+        Assert.Equal("MM/dd/yyyy hh:mm:ss tt", await connection.ExecuteScalarAsync<string>("SELECT date_format FROM stg.shop_export_format WHERE shop_id = '7001'"));
+        // A1 paid 11/02/2026 09:01 AM in Los Angeles (PST, UTC-8) = 17:01 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 17, 1, 0, TimeSpan.Zero).ToUnixTimeSeconds(),
+            await connection.ExecuteScalarAsync<long>("SELECT paid_time FROM stg.shop_order WHERE order_id = 'A1'"));
+    }
+
+    [Fact]
     public async Task An_ads_report_naming_an_unknown_campaign_without_its_id_is_a_named_reject()
     {
         var database = await fixture.CleanDatabaseAsync(Engine.Postgres);
@@ -318,8 +337,8 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
         return await new ShopRegistry(database).AddAsync(shop!, await Pipeline.StartRunAsync(database, "shop add"), TestContext.Current.CancellationToken);
     }
 
-    private async Task<IReadOnlyList<SellerFiles.FileResult>> ImportFolderAsync(WarehouseDatabase database) =>
-        await new SellerFiles(database).LoadAsync(folder, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: ShopId, AdvertiserId: Advertiser), cancellationToken: TestContext.Current.CancellationToken);
+    private async Task<IReadOnlyList<SellerFiles.FileResult>> ImportFolderAsync(WarehouseDatabase database, decimal maxRejectRate = 0.01m) =>
+        await new SellerFiles(database, maxRejectRate).LoadAsync(folder, await Pipeline.StartRunAsync(database, "import"), new ImportOptions(ShopId: ShopId, AdvertiserId: Advertiser), cancellationToken: TestContext.Current.CancellationToken);
 
     private static async Task<string> FiguresAsync(System.Data.Common.DbConnection connection) =>
         await Pipeline.ChecksumAsync(connection, "fact.sku_daily", "date_key, shop_key, product_key, traffic_source_key") + " / "
