@@ -66,7 +66,7 @@ public sealed class OrderExportKind : ImportKind
             : (0, order, after, before, seller, platform);
 
         var originalPrice = row.Money("SKU Unit Original Price");
-        refunds.AddLine(row, context, order, lineId, skuId, quantity, Amount(originalPrice) * quantity - seller);
+        refunds.AddLine(row, order, lineId, skuId, quantity, Amount(originalPrice) * quantity - seller);
         yield return ("order_line_item", Row(
             ("shop_id", shopId), ("order_id", orderId), ("line_item_id", lineId), ("product_id", productId), ("product_name", row.Required("Product Name")),
             ("sku_id", skuId), ("sku_name", row.Text("Variation")), ("seller_sku", row.Text("Seller SKU")), ("currency", context.Currency),

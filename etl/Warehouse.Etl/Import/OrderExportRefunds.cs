@@ -39,7 +39,7 @@ public sealed class OrderExportRefunds
 
     private readonly Dictionary<string, Order> orders = new(StringComparer.Ordinal);
 
-    public void AddLine(ImportRow row, ImportContext context, IReadOnlyDictionary<string, string?> order, string lineId, string skuId, int quantity, decimal gmv)
+    public void AddLine(ImportRow row, IReadOnlyDictionary<string, string?> order, string lineId, string skuId, int quantity, decimal gmv)
     {
         var shopId = order["shop_id"]!;
         var orderId = order["order_id"]!;
