@@ -23,6 +23,7 @@ public static class StatusCommand
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
             Migrator.Migrate(database);
             await using var connection = await database.OpenAsync();
+            await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
             if (Console.IsOutputRedirected)
             {
                 AnsiConsole.Profile.Width = 200;
@@ -139,6 +140,7 @@ public static class StatusCommand
             {
                 "succeeded" => "[green]succeeded[/]",
                 "failed" => "[red]failed[/]",
+                "abandoned" => "[red]abandoned[/]",
                 var other => Markup.Escape(other),
             };
             var started = DbTime.Utc(run.StartedAt)!.Value;
