@@ -86,8 +86,8 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
     private sealed record WriterRow(long RunId, string Command, string Status);
 
     /// <summary>
-    /// Staging writers (load, import, extract, demo) that ran while this transform did: started before now
-    /// and not ended before it started. They should wait for the staging lock; one that did not (an older
+    /// Staging writers (load, import, extract, demo) that ran while this transform did: started or ended
+    /// since it started, or still running a step. They should wait for the staging lock; one that did not (an older
     /// version, a script writing stg directly through the API) is named here. Empty when none, or when the
     /// connection cannot tell.
     /// </summary>
@@ -97,10 +97,12 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         {
             var writers = (await connection.QueryAsync<WriterRow>(
                 """
-                SELECT run_id AS RunId, command AS Command, status AS Status FROM etl.run
-                WHERE command IN ('load', 'import', 'extract', 'demo') AND run_id <> @runId
-                  AND (ended_at >= @since OR (ended_at IS NULL AND status = 'running' AND started_at >= @dayBefore))
-                ORDER BY run_id
+                SELECT r.run_id AS RunId, r.command AS Command, r.status AS Status FROM etl.run AS r
+                WHERE r.command IN ('load', 'import', 'extract', 'demo') AND r.run_id <> @runId
+                  AND (r.started_at >= @since OR r.ended_at >= @since
+                       OR (r.status = 'running' AND r.started_at >= @dayBefore
+                           AND EXISTS (SELECT 1 FROM etl.run_step AS s WHERE s.run_id = r.run_id AND (s.ended_at IS NULL OR s.ended_at >= @since))))
+                ORDER BY r.run_id
                 """,
                 new { runId, since, dayBefore = since.AddDays(-1) })).ToList();
             return string.Join(", ", writers.Select(w => $"{w.Command} run {w.RunId}, {w.Status}"));
