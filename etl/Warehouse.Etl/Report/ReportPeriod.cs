@@ -20,8 +20,8 @@ public static class ReportPeriod
     }
 
     /// <summary>Everything the workbook shows, read in one snapshot (a publish meanwhile is seen whole or not at all).</summary>
-    public static Task<ReportData> ReadAsync(System.Data.Common.DbConnection connection, ReportRequest request) =>
-        SnapshotRead.RunAsync(connection, () => SkuProfitQueries.ReadAsync(connection, request));
+    public static Task<ReportData> ReadAsync(System.Data.Common.DbConnection connection, ReportRequest request, Func<string, Task>? reading = null) =>
+        SnapshotRead.RunAsync(connection, () => SkuProfitQueries.ReadAsync(connection, request, reading));
 
     public static (DateOnly From, DateOnly To, string Label) Range(DateOnly? from, DateOnly? to, string? week)
     {
