@@ -6,10 +6,12 @@ namespace Warehouse.Reports;
 /// <summary>The report's reads, all from the rpt views: plain SQL that runs the same on both engines.</summary>
 public static class SkuProfitQueries
 {
-    /// <summary>Reads everything the workbook shows.</summary>
+    /// <summary>Reads everything the workbook shows; <paramref name="reading"/> hears of each part before it is read.</summary>
     /// <exception cref="MissingFxRateException">An all-shops workbook and a shop currency without a rate on a day it reads.</exception>
-    public static async Task<ReportData> ReadAsync(DbConnection connection, ReportRequest request)
+    public static async Task<ReportData> ReadAsync(DbConnection connection, ReportRequest request, Func<string, Task>? reading = null)
     {
+        reading ??= _ => Task.CompletedTask;
+        await reading("currency and rates");
         var currency = await CurrencyAsync(connection, request);
         var review = await ReviewPeriodAsync(connection, request);
         var (firstDay, lastDay) = DaysRead(request, review);
@@ -19,12 +21,16 @@ public static class SkuProfitQueries
             await EnsureRatesAsync(connection, currency, firstDay, lastDay);
         }
 
+        await reading("summary");
         var (current, prior, priorFour) = await ComparedTotalsAsync(connection, request);
+        await reading("tiers");
         var tiers = review is null ? [] : await TiersAsync(connection, request, review);
         var tierByProduct = tiers.ToDictionary(t => t.ProductKey, t => t.Tier);
+        await reading("sku lines");
         var lines = (await SkuLinesAsync(connection, request))
             .Select(line => line with { Tier = tierByProduct.GetValueOrDefault(line.ProductKey) })
             .ToList();
+        await reading("campaigns, settlements, settings and freshness");
         return new ReportData(
             request, current, prior, priorFour, lines, review, tiers,
             await CampaignsAsync(connection, request),

@@ -13,12 +13,29 @@ public sealed class CliContext
 
     public WarehouseDatabase Database => database ??= WarehouseDatabase.FromSettings(Settings);
 
+    /// <summary>--lock-timeout of the staging writers (load, import, extract).</summary>
+    public static System.CommandLine.Option<int> LockTimeout() => new("--lock-timeout")
+    {
+        Description = "Seconds to wait for the staging lock while a transform or another staging writer runs (0: refuse at once)",
+        DefaultValueFactory = _ => 300,
+    };
+
+    /// <summary>
+    /// The staging lock (warehouse.staging, the one the scheduled extracts and the transform take): a
+    /// staging writer never writes under a running transform. Waits up to the timeout, saying so once.
+    /// </summary>
+    public async Task<Schedule.WarehouseLock> StagingLockAsync(string what, int timeoutSeconds, CancellationToken cancellationToken = default) =>
+        await Schedule.WarehouseLock.AcquireAsync(
+            Database, Schedule.WarehouseJobs.LockName("transform"), Schedule.WarehouseJobs.Holder(what), TimeSpan.FromSeconds(Math.Max(0, timeoutSeconds)),
+            message => Log.Warning("{What}: {Message}", what, message), cancellationToken);
+
     /// <summary>Migrates, opens a run in etl.run, runs the work, and closes the run with its outcome.</summary>
     public async Task<T> RunAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
     {
         Migrator.Migrate(Database);
         await using var connection = await Database.OpenAsync();
         var runLog = new RunLog(Database);
+        await runLog.MarkAbandonedAsync(connection, "warehouse " + command);
         var runId = await runLog.StartAsync(connection, command, arguments);
         using var _ = Serilog.Context.LogContext.PushProperty("RunId", runId);
         Log.Information("run {RunId}: {Command} {Arguments} on {Database}", runId, command, SecretMasker.Mask(arguments), Database.Describe());

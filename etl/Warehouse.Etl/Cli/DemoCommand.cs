@@ -46,6 +46,8 @@ public static class DemoCommand
             string[] steps = sandbox ? ["sample", "sandbox", "extract", "seller files", "transform", "report"] : ["sample", "load", "transform", "report"];
             var workbook = await context.RunAsync("demo", $"--out {output} {options}" + (sandbox ? " --via-sandbox" : ""), async (connection, runId) =>
             {
+                // The demo writes staging and transforms: the staging lock, as every staging writer and the transform take it.
+                await using var staging = await context.StagingLockAsync("demo", 300, cancellationToken);
                 var path = await ConsoleProgress.RunAsync(steps, async progress =>
                 {
                     if (Directory.Exists(sampleFolder))

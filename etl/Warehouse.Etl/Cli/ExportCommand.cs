@@ -49,8 +49,11 @@ public static class ExportCommand
         return name;
     }
 
-    /// <summary>Writes the view and returns the number of data rows.</summary>
-    public static async Task<long> ExportAsync(DbConnection connection, string view, string path, bool spreadsheetSafe = false)
+    /// <summary>Writes the view and returns the number of data rows; all of it read in one snapshot.</summary>
+    public static Task<long> ExportAsync(DbConnection connection, string view, string path, bool spreadsheetSafe = false) =>
+        SnapshotRead.RunAsync(connection, () => ExportInSnapshotAsync(connection, view, path, spreadsheetSafe));
+
+    private static async Task<long> ExportInSnapshotAsync(DbConnection connection, string view, string path, bool spreadsheetSafe)
     {
         var views = (await connection.QueryAsync<string>(
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'rpt' ORDER BY table_name")).ToList();

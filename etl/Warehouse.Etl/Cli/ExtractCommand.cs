@@ -17,9 +17,10 @@ public static class ExtractCommand
         var to = new Option<string?>("--to") { Description = "Last day to read (yyyy-MM-dd); default: today (UTC)" };
         var shop = new Option<string?>("--shop") { Description = "Only this shop id" };
         var attemptTimeout = new Option<int>("--attempt-timeout") { Description = "Seconds before one HTTP attempt is abandoned and retried", DefaultValueFactory = _ => 30 };
+        var lockTimeout = CliContext.LockTimeout();
         var command = new Command("extract", "Read TikTok Shop orders, returns, cancellations, settlements, products and TikTok Ads into staging")
         {
-            source, sandboxUrl, from, to, shop, attemptTimeout,
+            source, sandboxUrl, from, to, shop, attemptTimeout, lockTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,7 +34,11 @@ public static class ExtractCommand
             var options = new ExtractOptions(Day(parse.GetValue(from), "--from"), Day(parse.GetValue(to), "--to"), parse.GetValue(shop));
             var resilience = new ResilienceSettings(AttemptTimeout: TimeSpan.FromSeconds(parse.GetValue(attemptTimeout)));
             var arguments = string.Join(' ', parse.Tokens.Select(t => t.Value));
-            var results = await context.RunAsync("extract", arguments, (connection, runId) => RunAsync(context, connection, runId, settings, resilience, options, cancellationToken));
+            var results = await context.RunAsync("extract", arguments, async (connection, runId) =>
+            {
+                await using var staging = await context.StagingLockAsync("extract", parse.GetValue(lockTimeout), cancellationToken);
+                return await RunAsync(context, connection, runId, settings, resilience, options, cancellationToken);
+            });
             _ = results;
         });
         return command;

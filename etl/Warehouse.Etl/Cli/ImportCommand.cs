@@ -18,11 +18,12 @@ public static class ImportCommand
         var advertiser = new Option<string?>("--advertiser") { Description = "The advertiser of Ads Manager / GMV Max exports" };
         var dateFormat = new Option<string?>("--date-format") { Description = "The shop's Seller Center time format, e.g. \"MM/dd/yyyy hh:mm:ss tt\" (US) or \"dd/MM/yyyy HH:mm:ss\"" };
         var maxRejectRate = new Option<decimal>("--max-reject-rate") { Description = "Largest share of bad rows a file may have and still load its good rows", DefaultValueFactory = _ => 0.01m };
+        var lockTimeout = CliContext.LockTimeout();
         var command = new Command("import", "Import Seller Center / Ads Manager exports and the seller's own cost, map, touchpoint and setting files")
         {
-            paths, kind, shop, advertiser, dateFormat, maxRejectRate,
+            paths, kind, shop, advertiser, dateFormat, maxRejectRate, lockTimeout,
         };
-        command.SetAction(async parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var context = new CliContext();
             var options = new ImportOptions(parse.GetValue(kind), parse.GetValue(shop), parse.GetValue(advertiser), parse.GetValue(dateFormat));
@@ -31,6 +32,7 @@ public static class ImportCommand
             var files = given.Where(p => !Directory.Exists(p)).ToArray();
             await context.RunAsync("import", string.Join(' ', parse.Tokens.Select(t => t.Value)), async (connection, runId) =>
             {
+                await using var staging = await context.StagingLockAsync("import", parse.GetValue(lockTimeout), cancellationToken);
                 if (options.ShopId is null && await OnlyShopAsync(connection) is { } only)
                 {
                     options = options with { ShopId = only };

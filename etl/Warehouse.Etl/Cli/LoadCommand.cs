@@ -14,13 +14,17 @@ public static class LoadCommand
     {
         var folder = new Argument<string>("folder") { Description = "Folder with one CSV per staging table (see README)" };
         var maxRejectRate = new Option<decimal>("--max-reject-rate") { Description = "Largest share of bad rows a file may have and still load its good rows", DefaultValueFactory = _ => 0.01m };
-        var command = new Command("load", "Load a folder of staging CSV files into stg (idempotent)") { folder, maxRejectRate };
-        command.SetAction(async parse =>
+        var lockTimeout = CliContext.LockTimeout();
+        var command = new Command("load", "Load a folder of staging CSV files into stg (idempotent)") { folder, maxRejectRate, lockTimeout };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var context = new CliContext();
             var path = parse.GetValue(folder)!;
-            var results = await context.RunAsync("load", path, (connection, runId) =>
-                ConsoleProgress.RunAsync(["load"], progress => LoadAsync(context, path, runId, parse.GetValue(maxRejectRate), progress)));
+            var results = await context.RunAsync("load", path, async (connection, runId) =>
+            {
+                await using var staging = await context.StagingLockAsync("load", parse.GetValue(lockTimeout), cancellationToken);
+                return await ConsoleProgress.RunAsync(["load"], progress => LoadAsync(context, path, runId, parse.GetValue(maxRejectRate), progress));
+            });
             Console.WriteLine($"loaded {results.Count} files: {results.Sum(r => r.RowsRead):N0} rows read, {results.Sum(r => r.RowsWritten):N0} written, {results.Sum(r => r.RowsRejected):N0} rejected");
         });
         return command;

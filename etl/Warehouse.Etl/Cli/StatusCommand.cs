@@ -23,6 +23,7 @@ public static class StatusCommand
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
             Migrator.Migrate(database);
             await using var connection = await database.OpenAsync();
+            await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
             if (Console.IsOutputRedirected)
             {
                 AnsiConsole.Profile.Width = 200;
@@ -108,6 +109,8 @@ public static class StatusCommand
         public object? EndedAt { get; init; }
         public string? Arguments { get; init; }
         public string? ErrorMessage { get; init; }
+        public string? HostName { get; init; }
+        public int? ProcessId { get; init; }
         public long RowsRead { get; init; }
         public long RowsWritten { get; init; }
         public long RowsRejected { get; init; }
@@ -118,7 +121,7 @@ public static class StatusCommand
         var runs = (await connection.QueryAsync<RunRow>(
             """
             SELECT r.command AS Command, r.run_id AS RunId, r.status AS Status, r.started_at AS StartedAt, r.ended_at AS EndedAt,
-                   r.arguments AS Arguments, r.error_message AS ErrorMessage,
+                   r.arguments AS Arguments, r.error_message AS ErrorMessage, r.host_name AS HostName, r.process_id AS ProcessId,
                    COALESCE(s.rows_read, 0) AS RowsRead, COALESCE(s.rows_written, 0) AS RowsWritten, COALESCE(s.rows_rejected, 0) AS RowsRejected
             FROM etl.run AS r
             JOIN (SELECT command, MAX(run_id) AS run_id FROM etl.run GROUP BY command) AS latest ON latest.run_id = r.run_id
@@ -139,11 +142,13 @@ public static class StatusCommand
             {
                 "succeeded" => "[green]succeeded[/]",
                 "failed" => "[red]failed[/]",
+                "abandoned" => "[red]abandoned[/]",
                 var other => Markup.Escape(other),
             };
             var started = DbTime.Utc(run.StartedAt)!.Value;
             var duration = (DbTime.Utc(run.EndedAt) ?? DateTimeOffset.UtcNow) - started;
-            var detail = run.ErrorMessage ?? run.Arguments ?? "";
+            var detail = run.ErrorMessage
+                ?? (run.Status == "running" && run.HostName is not null ? $"pid {run.ProcessId} on {run.HostName}: " : "") + (run.Arguments ?? "");
             table.AddRow(Markup.Escape(run.Command), run.RunId.ToString(CultureInfo.InvariantCulture), status, Time(started, zone),
                 Age(duration) + (run.EndedAt is null ? " so far" : ""), Count(run.RowsRead), Count(run.RowsWritten), Count(run.RowsRejected),
                 Markup.Escape(detail.Length > 90 ? detail[..89] + "…" : detail));

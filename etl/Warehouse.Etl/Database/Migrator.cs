@@ -27,13 +27,34 @@ public static class Migrator
                 : "IF SCHEMA_ID('etl') IS NULL EXEC('CREATE SCHEMA etl')");
         }
 
+        // A script whose first line is WithoutTransaction runs outside DbUp's transaction (ALTER DATABASE
+        // cannot run inside one): the migrations before it first, then it alone, then the rest as usual.
+        var scripts = Scripts(database.Engine);
+        var names = new List<string>();
+        foreach (var alone in scripts.Where(RunsWithoutTransaction))
+        {
+            names.AddRange(Upgrade(database, scripts.TakeWhile(s => s != alone).ToList(), withTransaction: true, log));
+            names.AddRange(Upgrade(database, [alone], withTransaction: false, log));
+        }
+
+        names.AddRange(Upgrade(database, scripts, withTransaction: true, log));
+        return new Result(names.Count, names);
+    }
+
+    /// <summary>The first line of a migration that must run without a transaction (SQL Server's ALTER DATABASE).</summary>
+    public const string WithoutTransaction = "-- migrate: without transaction";
+
+    public static bool RunsWithoutTransaction(SqlScript script) =>
+        script.SqlScriptOptions.ScriptType == ScriptType.RunOnce && script.Contents.StartsWith(WithoutTransaction, StringComparison.Ordinal);
+
+    private static IEnumerable<string> Upgrade(WarehouseDatabase database, IReadOnlyList<SqlScript> scripts, bool withTransaction, IUpgradeLog? log)
+    {
         var builder = database.Engine == Engine.Postgres
             ? DeployChanges.To.PostgresqlDatabase(database.ConnectionString).JournalToPostgresqlTable("etl", "schema_version")
             : DeployChanges.To.SqlDatabase(database.ConnectionString).JournalToSqlTable("etl", "schema_version");
-
+        builder = builder.WithScripts(scripts);
+        builder = withTransaction ? builder.WithTransactionPerScript() : builder.WithoutTransaction();
         var upgrader = builder
-            .WithScripts(Scripts(database.Engine))
-            .WithTransactionPerScript()
             .WithVariablesDisabled()
             .WithExecutionTimeout(TimeSpan.FromMinutes(30))
             .LogTo(log ?? new NoOpUpgradeLog())
@@ -46,8 +67,7 @@ public static class Migrator
             throw new WarehouseException($"migration failed in {script} on {database.Describe()}: {result.Error.Message}", result.Error);
         }
 
-        var names = result.Scripts.Select(s => s.Name).ToList();
-        return new Result(names.Count, names);
+        return result.Scripts.Select(s => s.Name);
     }
 
     /// <summary>Creates the configured database when the server is reachable but the database is not there yet.</summary>

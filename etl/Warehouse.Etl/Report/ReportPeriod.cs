@@ -13,11 +13,15 @@ public static class ReportPeriod
 {
     public static async Task<string> WriteAsync(System.Data.Common.DbConnection connection, ReportRequest request, string path)
     {
-        var data = await SkuProfitQueries.ReadAsync(connection, request);
+        var data = await ReadAsync(connection, request);
         SkuProfitWorkbook.Write(path, data);
         Log.Information("wrote {Path} with {Skus} SKUs and {Campaigns} campaigns", path, data.Lines.Count, data.Campaigns.Count);
         return path;
     }
+
+    /// <summary>Everything the workbook shows, read in one snapshot (a publish meanwhile is seen whole or not at all).</summary>
+    public static Task<ReportData> ReadAsync(System.Data.Common.DbConnection connection, ReportRequest request, Func<string, Task>? reading = null) =>
+        SnapshotRead.RunAsync(connection, () => SkuProfitQueries.ReadAsync(connection, request, reading));
 
     public static (DateOnly From, DateOnly To, string Label) Range(DateOnly? from, DateOnly? to, string? week)
     {

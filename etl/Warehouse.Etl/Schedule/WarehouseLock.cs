@@ -36,25 +36,7 @@ public sealed class WarehouseLock : IAsyncDisposable
         var connection = await OpenUnpooledAsync(database, holder, cancellationToken);
         try
         {
-            bool acquired;
-            if (database.Engine == Engine.Postgres)
-            {
-                acquired = await connection.ExecuteScalarAsync<bool>(
-                    new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = Key(name) }, cancellationToken: cancellationToken));
-            }
-            else
-            {
-                var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    """
-                    DECLARE @result int;
-                    EXEC @result = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0;
-                    SELECT @result;
-                    """,
-                    new { name }, cancellationToken: cancellationToken));
-                acquired = result >= 0;
-            }
-
-            if (acquired)
+            if (await TryLockAsync(database.Engine, connection, name, cancellationToken))
             {
                 return new WarehouseLock(database, name, connection);
             }
@@ -67,6 +49,65 @@ public sealed class WarehouseLock : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The lock, waiting for it up to <paramref name="timeout"/> when another session holds it: says once,
+    /// through <paramref name="waiting"/>, who holds it and how long it will wait; when the time is up,
+    /// a <see cref="WarehouseException"/> names the holder. A zero timeout refuses at once.
+    /// </summary>
+    public static async Task<WarehouseLock> AcquireAsync(
+        WarehouseDatabase database, string name, string holder, TimeSpan timeout, Action<string> waiting, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenUnpooledAsync(database, holder, cancellationToken);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var told = false;
+            while (!await TryLockAsync(database.Engine, connection, name, cancellationToken))
+            {
+                var current = await HolderAsync(database, name) ?? "another process";
+                if (clock.Elapsed >= timeout)
+                {
+                    throw new WarehouseException(timeout <= TimeSpan.Zero
+                        ? $"{name} is held by {current}; nothing was done. Try again when it has finished (`warehouse status`), or wait for it with --lock-timeout SECONDS"
+                        : $"{name} is still held by {current} after {timeout.TotalSeconds:N0} s; nothing was done. Try again when it has finished (`warehouse status`), or give a longer --lock-timeout");
+                }
+
+                if (!told)
+                {
+                    waiting($"waiting for {name}: held by {current}; waiting up to {timeout.TotalSeconds:N0} s (--lock-timeout)");
+                    told = true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, Math.Max(50, (timeout - clock.Elapsed).TotalMilliseconds))), cancellationToken);
+            }
+
+            return new WarehouseLock(database, name, connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<bool> TryLockAsync(Engine engine, DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        if (engine == Engine.Postgres)
+        {
+            return await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = Key(name) }, cancellationToken: cancellationToken));
+        }
+
+        var result = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            DECLARE @result int;
+            EXEC @result = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = 0;
+            SELECT @result;
+            """,
+            new { name }, cancellationToken: cancellationToken));
+        return result >= 0;
     }
 
     /// <summary>Who holds a lock, for the message of the one that could not take it; null when unknown.</summary>

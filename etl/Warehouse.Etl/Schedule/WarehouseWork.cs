@@ -163,11 +163,11 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
             await runLog.StepAsync(connection, runId, "check failed_runs", async () =>
             {
                 var failed = (await connection.QueryAsync<string>(
-                    "SELECT command FROM etl.run WHERE status = 'failed' AND started_at >= @since AND run_id <> @runId ORDER BY run_id",
+                    "SELECT command FROM etl.run WHERE status IN ('failed', 'abandoned') AND started_at >= @since AND run_id <> @runId ORDER BY run_id",
                     new { since, runId })).ToList();
                 if (failed.Count > 0)
                 {
-                    failures.Add($"failed_runs: {failed.Count} failed in the last 24 h ({string.Join(", ", failed.Distinct())}); see `warehouse status`");
+                    failures.Add($"failed_runs: {failed.Count} failed or abandoned in the last 24 h ({string.Join(", ", failed.Distinct())}); see `warehouse status`");
                 }
 
                 return new StepResult(failed.Count, 0, failed.Count);
@@ -206,6 +206,7 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var runLog = new RunLog(database);
+        await runLog.MarkAbandonedAsync(connection, job);
         var runId = await runLog.StartAsync(connection, command, arguments);
         using var runProperty = LogContext.PushProperty("RunId", runId);
         using var jobProperty = LogContext.PushProperty("Job", job);

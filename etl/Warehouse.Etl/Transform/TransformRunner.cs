@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Warehouse.Control;
 using Warehouse.Database;
 
@@ -50,6 +51,7 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         DbConnection connection, long runId, TransformOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
+        var since = DateTimeOffset.UtcNow;
         var results = new List<(string, StepResult)>();
         foreach (var step in Steps)
         {
@@ -57,12 +59,57 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
             progress?.Report(step.Procedure);
             var result = await runLog.StepAsync(connection, runId, step.Procedure, async () =>
             {
-                var rows = await database.CallProcedureAsync(connection, step.Procedure, step.Parameters(options, runId), cancellationToken);
-                return new StepResult(0, rows, 0);
+                try
+                {
+                    var rows = await database.CallProcedureAsync(connection, step.Procedure, step.Parameters(options, runId), cancellationToken);
+                    return new StepResult(0, rows, 0);
+                }
+                catch (DbException error) when (!cancellationToken.IsCancellationRequested)
+                {
+                    var writers = await StagingWritersSinceAsync(connection, runId, since);
+                    if (writers.Length == 0)
+                    {
+                        throw;
+                    }
+
+                    throw new WarehouseException(
+                        $"{error.Message} -- staging changed while this transform ran ({writers}): the steps read staging at different times, "
+                        + "so this failure may come from that change rather than from the data. Run the transform again.", error);
+                }
             });
             results.Add((step.Procedure, result));
         }
 
         return results;
+    }
+
+    private sealed record WriterRow(long RunId, string Command, string Status);
+
+    /// <summary>
+    /// Staging writers (load, import, extract, demo) that ran while this transform did: started or ended
+    /// since it started, or still running a step. They should wait for the staging lock; one that did not (an older
+    /// version, a script writing stg directly through the API) is named here. Empty when none, or when the
+    /// connection cannot tell.
+    /// </summary>
+    private static async Task<string> StagingWritersSinceAsync(DbConnection connection, long runId, DateTimeOffset since)
+    {
+        try
+        {
+            var writers = (await connection.QueryAsync<WriterRow>(
+                """
+                SELECT r.run_id AS RunId, r.command AS Command, r.status AS Status FROM etl.run AS r
+                WHERE r.command IN ('load', 'import', 'extract', 'demo') AND r.run_id <> @runId
+                  AND (r.started_at >= @since OR r.ended_at >= @since
+                       OR (r.status = 'running' AND r.started_at >= @dayBefore
+                           AND EXISTS (SELECT 1 FROM etl.run_step AS s WHERE s.run_id = r.run_id AND (s.ended_at IS NULL OR s.ended_at >= @since))))
+                ORDER BY r.run_id
+                """,
+                new { runId, since, dayBefore = since.AddDays(-1) })).ToList();
+            return string.Join(", ", writers.Select(w => $"{w.Command} run {w.RunId}, {w.Status}"));
+        }
+        catch (DbException)
+        {
+            return "";
+        }
     }
 }

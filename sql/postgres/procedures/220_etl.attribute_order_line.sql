@@ -30,7 +30,7 @@ BEGIN
     )
     SELECT touch_in_window.order_number, COALESCE(ad.campaign_key, 0) AS campaign_key, touch_in_window.event_type AS attribution_touch
     FROM touch_in_window
-    LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> ''
+    LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> '' AND ad.is_current
     WHERE touch_in_window.credit_rank = 1;
     ANALYZE order_credit;  -- a temporary table has no statistics; it is joined to every line below
 

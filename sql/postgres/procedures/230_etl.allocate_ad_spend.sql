@@ -18,7 +18,7 @@ BEGIN
     FROM stg.ad_report_daily AS report
     JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
     JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-    LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> ''
+    LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> '' AND ad.is_current
     LEFT JOIN dim.shop AS shop ON shop.shop_id = ad.shop_id
     GROUP BY d.date_key, COALESCE(ad.campaign_key, 0), COALESCE(shop.shop_key, 0);
 
@@ -82,7 +82,7 @@ BEGIN
         FROM stg.ad_report_daily AS report
         JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
         JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-        LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> ''
+        LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> '' AND ad.is_current
         GROUP BY ad.campaign_id, ad.adgroup_id, COALESCE(ad.campaign_key, 0), d.date_key
     ),
     map_level AS (

@@ -30,7 +30,7 @@ source_spend_row AS (
     SELECT COALESCE(shop.shop_key, 0) AS shop_key, d.date_key, report.spend AS amount
     FROM stg.ad_report_daily AS report
     JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
-    LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> ''
+    LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> '' AND ad.is_current
     LEFT JOIN dim.shop AS shop ON shop.shop_id = ad.shop_id
     UNION ALL
     SELECT COALESCE(shop.shop_key, 0), d.date_key, gmv_max.cost

@@ -1,5 +1,8 @@
 -- Campaigns, ad groups (with their attribution windows) and ads: one row per ad, and one per
 -- campaign (blank ad group and ad) for spend that TikTok reports at campaign or product level.
+-- An ad has one current parent: when staging places it under another ad group (or its ad group
+-- under another campaign), the old row stays for the facts that point at it but is no longer
+-- current, and spend and touchpoints join to the current row only (one row per ad, never two).
 DROP PROCEDURE IF EXISTS etl.load_dim_campaign;
 GO
 
@@ -12,6 +15,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @own_transaction bit = CASE WHEN @@TRANCOUNT = 0 THEN 1 ELSE 0 END;
     DECLARE @v_updated bigint;
+    DECLARE @v_moved bigint;
     BEGIN TRY
         IF @own_transaction = 1 BEGIN TRANSACTION;
 
@@ -26,6 +30,26 @@ BEGIN
         SELECT campaign.advertiser_id, campaign.campaign_id, campaign.campaign_name, campaign.campaign_type,
                campaign.store_id, N'', NULL, NULL, NULL, N'', NULL
         FROM stg.campaign AS campaign;
+
+        -- Ads staged under another parent than a current row's: that row is history now.
+        UPDATE target
+        SET is_current = 0, etl_run_id = @p_run_id
+        FROM dim.campaign AS target
+        WHERE target.is_current = 1 AND target.ad_id <> N''
+          AND EXISTS (SELECT 1 FROM #source_campaign AS source
+                      WHERE source.advertiser_id = target.advertiser_id AND source.ad_id = target.ad_id
+                        AND (source.campaign_id <> target.campaign_id OR source.adgroup_id <> target.adgroup_id));
+        SET @v_moved = @@ROWCOUNT;
+
+        -- An ad moved back to a parent it had before: its old row is current again.
+        UPDATE target
+        SET is_current = 1, etl_run_id = @p_run_id
+        FROM dim.campaign AS target
+        JOIN #source_campaign AS source
+          ON target.advertiser_id = source.advertiser_id AND target.campaign_id = source.campaign_id
+         AND target.adgroup_id = source.adgroup_id AND target.ad_id = source.ad_id
+        WHERE target.is_current = 0;
+        SET @v_moved = @v_moved + @@ROWCOUNT;
 
         -- Changes are detected case- and accent-sensitively, as PostgreSQL's IS DISTINCT FROM does.
         UPDATE target
@@ -58,7 +82,7 @@ BEGIN
                             AND target.adgroup_id = source.adgroup_id AND target.ad_id = source.ad_id)
         ORDER BY source.advertiser_id, source.campaign_id, source.adgroup_id, source.ad_id;
         SET @p_rows_written = @@ROWCOUNT;
-        SET @p_rows_written = @p_rows_written + @v_updated;
+        SET @p_rows_written = @p_rows_written + @v_updated + @v_moved;
 
         DROP TABLE #source_campaign;
 

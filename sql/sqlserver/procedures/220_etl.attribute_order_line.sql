@@ -40,7 +40,7 @@ BEGIN
         SELECT touch_in_window.order_number, COALESCE(ad.campaign_key, 0) AS campaign_key, touch_in_window.event_type AS attribution_touch
         INTO #order_credit
         FROM touch_in_window
-        LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> N''
+        LEFT JOIN dim.campaign AS ad ON ad.ad_id = touch_in_window.ad_id AND ad.ad_id <> N'' AND ad.is_current = 1
         WHERE touch_in_window.credit_rank = 1;
         UPDATE STATISTICS #order_credit;  -- as PostgreSQL's ANALYZE: it is joined to every line below
 

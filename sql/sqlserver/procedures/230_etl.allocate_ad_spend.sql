@@ -28,7 +28,7 @@ BEGIN
         FROM stg.ad_report_daily AS report
         JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
         JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-        LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> N''
+        LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> N'' AND ad.is_current = 1
         LEFT JOIN dim.shop AS shop ON shop.shop_id = ad.shop_id
         GROUP BY d.date_key, COALESCE(ad.campaign_key, 0), COALESCE(shop.shop_key, 0);
 
@@ -91,7 +91,7 @@ BEGIN
             FROM stg.ad_report_daily AS report
             JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
             JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
-            LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> N''
+            LEFT JOIN dim.campaign AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id AND ad.ad_id <> N'' AND ad.is_current = 1
             GROUP BY ad.campaign_id, ad.adgroup_id, COALESCE(ad.campaign_key, 0), d.date_key
         ),
         map_level AS (

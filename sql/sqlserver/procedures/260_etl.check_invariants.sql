@@ -38,6 +38,69 @@ BEGIN
         JOIN dim.date AS d ON d.date_key = first_mismatch.date_key;
         IF @v_failure IS NOT NULL THROW 50001, @v_failure, 1;
 
+        -- Allocated + unallocated spend per day and campaign = the spend staged for that campaign and
+        -- day, counted from staging itself (each staged ad once, under the campaign staging gives its
+        -- ad group; GMV Max campaigns by their campaign cost), so that spend joined twice (an ad with
+        -- two rows in dim.campaign) can never publish.
+        WITH staged_product_cost AS (
+            SELECT advertiser_id, campaign_id, stat_time_day, SUM(cost) AS cost
+            FROM stg.gmv_max_product_daily
+            GROUP BY advertiser_id, campaign_id, stat_time_day
+        ),
+        staged_spend_row AS (
+            SELECT report.advertiser_id, adgroup.campaign_id, report.stat_time_day, report.spend
+            FROM stg.ad_report_daily AS report
+            LEFT JOIN stg.ad AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id
+            LEFT JOIN stg.adgroup AS adgroup ON adgroup.advertiser_id = ad.advertiser_id AND adgroup.adgroup_id = ad.adgroup_id
+            UNION ALL
+            SELECT COALESCE(campaign_cost.advertiser_id, product_cost.advertiser_id), COALESCE(campaign_cost.campaign_id, product_cost.campaign_id),
+                   COALESCE(campaign_cost.stat_time_day, product_cost.stat_time_day), COALESCE(campaign_cost.cost, product_cost.cost)
+            FROM stg.gmv_max_campaign_daily AS campaign_cost
+            FULL JOIN staged_product_cost AS product_cost
+              ON product_cost.advertiser_id = campaign_cost.advertiser_id AND product_cost.campaign_id = campaign_cost.campaign_id
+             AND product_cost.stat_time_day = campaign_cost.stat_time_day
+        ),
+        staged_spend AS (
+            -- spend of an ad or campaign missing from the entity tables is the Unknown campaign's ('')
+            SELECT d.date_key, COALESCE(campaign.advertiser_id, N'') AS advertiser_id, COALESCE(campaign.campaign_id, N'') AS campaign_id,
+                   SUM(staged.spend) AS spend
+            FROM staged_spend_row AS staged
+            JOIN dim.date AS d ON d.calendar_date = staged.stat_time_day
+            JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
+            LEFT JOIN stg.campaign AS campaign ON campaign.advertiser_id = staged.advertiser_id AND campaign.campaign_id = staged.campaign_id
+            GROUP BY d.date_key, COALESCE(campaign.advertiser_id, N''), COALESCE(campaign.campaign_id, N'')
+        ),
+        placed_spend AS (
+            SELECT spend.date_key, campaign.advertiser_id, campaign.campaign_id,
+                   SUM(CASE WHEN spend.product_key <> 0 THEN spend.ad_spend ELSE 0 END) AS allocated,
+                   SUM(CASE WHEN spend.product_key = 0 THEN spend.ad_spend ELSE 0 END) AS unallocated
+            FROM etl.work_sku_ad_spend AS spend
+            JOIN dim.campaign AS campaign ON campaign.campaign_key = spend.campaign_key
+            GROUP BY spend.date_key, campaign.advertiser_id, campaign.campaign_id
+        ),
+        campaign_mismatch AS (
+            SELECT COALESCE(staged_spend.date_key, placed_spend.date_key) AS date_key,
+                   COALESCE(staged_spend.advertiser_id, placed_spend.advertiser_id) AS advertiser_id,
+                   COALESCE(staged_spend.campaign_id, placed_spend.campaign_id) AS campaign_id,
+                   COALESCE(staged_spend.spend, 0) AS staged, COALESCE(placed_spend.allocated, 0) AS allocated,
+                   COALESCE(placed_spend.unallocated, 0) AS unallocated
+            FROM staged_spend
+            FULL JOIN placed_spend
+              ON placed_spend.date_key = staged_spend.date_key AND placed_spend.advertiser_id = staged_spend.advertiser_id
+             AND placed_spend.campaign_id = staged_spend.campaign_id
+            WHERE COALESCE(staged_spend.spend, 0) <> COALESCE(placed_spend.allocated, 0) + COALESCE(placed_spend.unallocated, 0)
+        )
+        SELECT @v_failure = CONCAT(N'check campaign_spend_equals_staged_spend failed on ', CAST(d.calendar_date AS nvarchar(10)),
+                                   N' for campaign ', CASE WHEN first_mismatch.campaign_id = N'' THEN N'(unknown)'
+                                                           ELSE CONCAT(first_mismatch.advertiser_id, N'/', first_mismatch.campaign_id) END,
+                                   N': staged spend ', CAST(CAST(first_mismatch.staged AS decimal(19,4)) AS nvarchar(30)),
+                                   N', allocated ', CAST(CAST(first_mismatch.allocated AS decimal(19,4)) AS nvarchar(30)),
+                                   N' + unallocated ', CAST(CAST(first_mismatch.unallocated AS decimal(19,4)) AS nvarchar(30)),
+                                   N' = ', CAST(CAST(first_mismatch.allocated + first_mismatch.unallocated AS decimal(19,4)) AS nvarchar(30)))
+        FROM (SELECT TOP (1) * FROM campaign_mismatch ORDER BY date_key, advertiser_id, campaign_id) AS first_mismatch
+        JOIN dim.date AS d ON d.date_key = first_mismatch.date_key;
+        IF @v_failure IS NOT NULL THROW 50001, @v_failure, 1;
+
         -- Sum of line gmv per order = order GMV from the source (revenue orders).
         WITH order_line_total AS (
             SELECT shop_id, order_id, MIN(date_key) AS date_key, SUM(gmv) AS lines_gmv
