@@ -72,7 +72,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
         ImportOptions options, IProgress<FileResult>? progress, CancellationToken cancellationToken)
     {
         var runLog = new RunLog(database);
-        var loader = new StagingLoader(database, maxRejectRate);
+        var loader = new StagingLoader(database, maxRejectRate, options.Encoding);
         var importer = new FileImporter(database, maxRejectRate);
         var results = new List<FileResult>();
         var failures = new List<string>();
