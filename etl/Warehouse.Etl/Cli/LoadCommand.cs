@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Serilog;
 using Warehouse.Control;
+using Warehouse.Database;
 using Warehouse.Logging;
 using Warehouse.Stage;
 
@@ -49,8 +50,10 @@ public static class LoadCommand
         progress?.Start(step, Directory.Exists(folder) ? Directory.GetFiles(folder, "*.csv").Length : 1);
         var clock = Stopwatch.StartNew();
         long rows = 0;
+        var outcomes = new List<StagingLoader.FileResult>();
         var report = new SynchronousProgress<StagingLoader.FileResult>(r =>
         {
+            outcomes.Add(r);
             rows += r.RowsRead;
             if (r.Error is null)
             {
@@ -67,9 +70,9 @@ public static class LoadCommand
         {
             results = await new StagingLoader(context.Database, maxRejectRate, encoding).LoadFolderAsync(folder, runId, report, runLog: runLog);
         }
-        catch (FolderNotLoadedException error)
+        catch (WarehouseException) when (outcomes.Count > 0)
         {
-            Console.WriteLine(Summary(error.Results));
+            Console.WriteLine(Summary(outcomes));
             throw;
         }
 

@@ -14,7 +14,7 @@ public sealed record FieldDomain(decimal? Min, bool MinExclusive, decimal? Max, 
 /// The domain of every staged field that has one, in one place: <see cref="StagingTable.ReadAllAsync"/> attaches them to
 /// the columns, <see cref="FieldParser"/> checks them, so a file load, an import and an API page are held to the same
 /// rules. Amounts TikTok signs (statement and settlement transactions, fees, adjustments) and the seller's expenses
-/// (a credit is negative) have no rule. Dates and epoch-second times must fall in 2000..2099 (a time in milliseconds,
+/// (a credit is negative) have no rule. Dates must fall in 2000..2099 and epoch-second times in 1970..2099 (a time in milliseconds,
 /// or a day typed as 0202, is caught here).
 /// </summary>
 public static class StagingDomains
@@ -26,8 +26,8 @@ public static class StagingDomains
     public static readonly FieldDomain ExchangeRate = new(0m, true, null, "not an exchange rate above 0");
     public static readonly FieldDomain Band = new(1m, false, null, "not a band: the smallest order has 1 unit");
 
-    /// <summary>UTC epoch seconds of 2000-01-01 and of 2100-01-01 less a second.</summary>
-    public static readonly FieldDomain EpochSeconds = new(946_684_800m, false, 4_102_444_799m, "not a time between 2000 and 2099 (UTC epoch seconds, not milliseconds)");
+    /// <summary>UTC epoch seconds from 1970 (a product may carry 0 for "unknown") to 2100-01-01 less a second: a time in milliseconds is out.</summary>
+    public static readonly FieldDomain EpochSeconds = new(0m, false, 4_102_444_799m, "not a time between 1970 and 2099 (UTC epoch seconds, not milliseconds)");
 
     public static readonly DateOnly FirstDay = new(2000, 1, 1);
     public static readonly DateOnly LastDay = new(2099, 12, 31);

@@ -38,7 +38,7 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
     /// <summary>
     /// Loads every CSV file of the folder, each in its own transaction; a bad file (unknown name, header, encoding, too
     /// many rejects) is reported and the others still load; then throws one <see cref="WarehouseException"/> naming
-    /// each bad file. With a <paramref name="runLog"/> each file is a step of the run in etl.run_step.
+    /// each bad file (<paramref name="progress"/> has every file's outcome). With a <paramref name="runLog"/> each file is a step of the run in etl.run_step.
     /// </summary>
     public async Task<IReadOnlyList<FileResult>> LoadFolderAsync(
         string folder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default, RunLog? runLog = null)
@@ -90,8 +90,8 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
         var failed = results.Where(r => r.Error is not null).ToList();
         if (failed.Count > 0)
         {
-            throw new FolderNotLoadedException(
-                $"{failed.Count} of {files.Count} file(s) in {folder} not loaded, the others loaded: {string.Join("; ", failed.Select(f => f.Error))}", results);
+            throw new WarehouseException(
+                $"{string.Join("; ", failed.Select(f => f.Error))} [{failed.Count} of {files.Count} file(s) in {folder} not loaded, the others loaded]");
         }
 
         return results;
@@ -274,9 +274,10 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             if (badData() is { } bad)
             {
                 var column = quoteColumn?.Name ?? columns.LastOrDefault(c => c.Index < count)?.Column.Name;
-                reject = Rejected(column, bad.StartsWith('"') && bad.Count(c => c == '"') % 2 == 1
-                    ? $"'{Shorten(bad)}' opens a quote that is never closed (the file ends inside it, or a quote is missing)"
-                    : $"'{Shorten(bad)}' has a stray quote (quote a field that contains one, and double the quotes inside)");
+                var openQuote = bad.StartsWith('"') && bad.Count(c => c == '"') % 2 == 1;
+                reject = openQuote
+                    ? Rejected(column, $"'{Shorten(bad)}' opens a quote that is never closed (the file ends inside it, or a quote is missing)", openQuote: true)
+                    : Rejected(column, $"'{Shorten(bad)}' has a stray quote (quote a field that contains one, and double the quotes inside)");
                 clearBadData();
             }
             else if (count < headerLength)
@@ -314,7 +315,10 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             yield return values;
         }
 
-        Reject Rejected(string? column, string reason) => new($"file:{table.Name}", file, parser.RawRow, column, reason, Shorten(parser.RawRecord, 4000));
+        // The line the record starts on: a quoted field may span lines, and a quote left open takes the rest of the
+        // file, its last line break included.
+        Reject Rejected(string? column, string reason, bool openQuote = false) =>
+            new($"file:{table.Name}", file, parser.RawRow - (openQuote ? parser.RawRecord : parser.RawRecord.TrimEnd('\r', '\n')).Count(c => c == '\n'), column, reason, Shorten(parser.RawRecord, 4000));
     }
 
     private static string Shorten(string? text, int length = 200) => text is null ? "" : (text.Length <= length ? text.TrimEnd('\r', '\n') : text[..length]).Replace('\0', ' ');
@@ -333,10 +337,4 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             """,
             rejects.Select(r => new { runId, r.Source, r.FileOrPage, r.RowNumber, r.FieldName, Reason = r.Reason.Replace('\0', ' '), RawText = r.RawText?.Replace('\0', ' '), at = DateTimeOffset.UtcNow }));
     }
-}
-
-/// <summary>A folder some of whose files loaded nothing: the message names each; <see cref="Results"/> has every file's outcome.</summary>
-public sealed class FolderNotLoadedException(string message, IReadOnlyList<StagingLoader.FileResult> results) : WarehouseException(message)
-{
-    public IReadOnlyList<StagingLoader.FileResult> Results { get; } = results;
 }
