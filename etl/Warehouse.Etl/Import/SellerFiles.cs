@@ -82,6 +82,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
             try
             {
                 FileResult? result = null;
+                long duplicates = 0;
                 await runLog.StepAsync(connection, runId, "seller file " + file, async () =>
                 {
                     if (table is not null)
@@ -89,6 +90,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
                         await using var load = await database.OpenAsync(cancellationToken);
                         var loaded = await loader.LoadFileAsync(load, tables[table], file, runId, cancellationToken);
                         result = new FileResult(file, table, loaded.RowsRead, loaded.RowsWritten, loaded.RowsRejected);
+                        duplicates = loaded.RowsDuplicate;
                     }
                     else
                     {
@@ -96,7 +98,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
                         result = new FileResult(file, imported.Kind, imported.RowsRead, imported.RowsWritten, imported.Rejects.Count);
                     }
 
-                    return new StepResult(result.RowsRead, result.RowsWritten, result.RowsRejected);
+                    return new StepResult(result.RowsRead, result.RowsWritten, result.RowsRejected) { RowsDuplicate = duplicates };
                 });
                 Log.Information("seller file {File} ({Kind}): {Read} rows read, {Written} written, {Rejected} rejected", file, result!.Kind, result.RowsRead, result.RowsWritten, result.RowsRejected);
                 results.Add(result);

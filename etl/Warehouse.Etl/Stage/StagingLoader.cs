@@ -323,18 +323,32 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
 
     private static string Shorten(string? text, int length = 200) => text is null ? "" : (text.Length <= length ? text.TrimEnd('\r', '\n') : text[..length]).Replace('\0', ' ');
 
+    /// <summary>
+    /// Writes the rejects to etl.reject, 200 rows a statement (a file's rejects are at most <see cref="MaxRejects"/>;
+    /// one statement a row cost seconds per thousand). NUL characters, which PostgreSQL text cannot hold, become spaces.
+    /// </summary>
     public static async Task SaveRejectsAsync(DbConnection connection, long runId, IReadOnlyCollection<Reject> rejects)
     {
-        if (rejects.Count == 0)
+        var at = DateTimeOffset.UtcNow;
+        foreach (var chunk in rejects.Chunk(200))
         {
-            return;
-        }
+            var parameters = new DynamicParameters(new { runId, at });
+            var rows = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var r = chunk[i];
+                parameters.Add($"s{i}", r.Source);
+                parameters.Add($"f{i}", r.FileOrPage);
+                parameters.Add($"n{i}", r.RowNumber);
+                parameters.Add($"c{i}", r.FieldName);
+                parameters.Add($"r{i}", r.Reason.Replace('\0', ' '));
+                parameters.Add($"t{i}", r.RawText?.Replace('\0', ' '));
+                rows.Add($"(@runId, @s{i}, @f{i}, @n{i}, @c{i}, @r{i}, @t{i}, @at)");
+            }
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO etl.reject (etl_run_id, source_name, file_or_page, row_number, field_name, reason, raw_text, rejected_at)
-            VALUES (@runId, @Source, @FileOrPage, @RowNumber, @FieldName, @Reason, @RawText, @at)
-            """,
-            rejects.Select(r => new { runId, r.Source, r.FileOrPage, r.RowNumber, r.FieldName, Reason = r.Reason.Replace('\0', ' '), RawText = r.RawText?.Replace('\0', ' '), at = DateTimeOffset.UtcNow }));
+            await connection.ExecuteAsync(
+                "INSERT INTO etl.reject (etl_run_id, source_name, file_or_page, row_number, field_name, reason, raw_text, rejected_at) VALUES "
+                + string.Join(", ", rows), parameters);
+        }
     }
 }
