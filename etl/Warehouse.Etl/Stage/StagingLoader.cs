@@ -69,7 +69,7 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
                 else
                 {
                     FileResult? loaded = null;
-                    await runLog.StepAsync(connection, runId, "load " + file, async () =>
+                    await runLog.StepAsync(connection, runId, "load " + Path.GetFileName(file), async () => // the folder is in the run's arguments; step_name holds 100 characters
                     {
                         loaded = await Load();
                         return new StepResult(loaded.RowsRead, loaded.RowsWritten, loaded.RowsRejected) { RowsDuplicate = loaded.RowsDuplicate };
