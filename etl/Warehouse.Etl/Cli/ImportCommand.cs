@@ -19,14 +19,20 @@ public static class ImportCommand
         var dateFormat = new Option<string?>("--date-format") { Description = "The shop's Seller Center time format, e.g. \"MM/dd/yyyy hh:mm:ss tt\" (US) or \"dd/MM/yyyy HH:mm:ss\"" };
         var maxRejectRate = new Option<decimal>("--max-reject-rate") { Description = "Largest share of bad rows a file may have and still load its good rows", DefaultValueFactory = _ => 0.01m };
         var lockTimeout = CliContext.LockTimeout();
+        var encoding = new Option<string?>("--encoding") { Description = $"The encoding of CSV files that are not UTF-8 (a byte-order mark or valid UTF-8 wins): {Stage.TextEncoding.Declared}" };
         var command = new Command("import", "Import Seller Center / Ads Manager exports and the seller's own cost, map, touchpoint and setting files")
         {
-            paths, kind, shop, advertiser, dateFormat, maxRejectRate, lockTimeout,
+            paths, kind, shop, advertiser, dateFormat, maxRejectRate, encoding, lockTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var context = new CliContext();
-            var options = new ImportOptions(parse.GetValue(kind), parse.GetValue(shop), parse.GetValue(advertiser), parse.GetValue(dateFormat));
+            var options = new ImportOptions(parse.GetValue(kind), parse.GetValue(shop), parse.GetValue(advertiser), parse.GetValue(dateFormat), Encoding: parse.GetValue(encoding));
+            if (options.Encoding is not null)
+            {
+                Stage.TextEncoding.Named(options.Encoding); // an unknown name stops before anything runs
+            }
+
             var given = parse.GetValue(paths)!;
             var folders = given.Where(Directory.Exists).ToList();
             var files = given.Where(p => !Directory.Exists(p)).ToArray();

@@ -148,17 +148,26 @@ public sealed class RunLog(WarehouseDatabase database)
         connection.ExecuteAsync(
             """
             UPDATE etl.run_step
-            SET ended_at = @ended, status = @status, rows_read = @read, rows_written = @written, rows_rejected = @rejected, message = @message
+            SET ended_at = @ended, status = @status, rows_read = @read, rows_written = @written, rows_rejected = @rejected, rows_duplicate = @duplicate, message = @message
             WHERE run_id = @runId AND step_number = @stepNumber
             """,
             new
             {
                 runId, stepNumber, status, ended = DateTimeOffset.UtcNow,
-                read = result.RowsRead, written = result.RowsWritten, rejected = result.RowsRejected,
+                read = result.RowsRead, written = result.RowsWritten, rejected = result.RowsRejected, duplicate = result.RowsDuplicate,
                 message = message is null ? null : Truncate(message, 4000),
             });
 
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+    /// <summary>At most <paramref name="length"/> characters, NUL shown as \0 (PostgreSQL text cannot hold it, and a failed update would leave the step running).</summary>
+    private static string Truncate(string text, int length)
+    {
+        var clean = text.Replace("\0", "\\0", StringComparison.Ordinal);
+        return clean.Length <= length ? clean : clean[..length];
+    }
 }
 
-public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0);
+public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0)
+{
+    /// <summary>Input rows that repeated the key of a later row of the same file and were replaced by it (the last row wins).</summary>
+    public long RowsDuplicate { get; init; }
+}

@@ -25,7 +25,7 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
         await using var connection = await database.OpenAsync(cancellationToken);
         var tables = await StagingTable.ReadAllAsync(connection);
         var context = await ContextAsync(connection, options);
-        using var table = ImportTable.Open(file);
+        using var table = ImportTable.Open(file, options.Encoding);
         var kind = KindOf(table, options.Kind);
         var columns = table.Header.Select((name, index) => (name, index)).GroupBy(c => c.name, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().index, StringComparer.OrdinalIgnoreCase);
@@ -33,12 +33,18 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
         var batch = new StagingBatch(tables, file);
         var rejects = new List<Reject>();
         long rowsRead = 0;
+        var stopped = false;
         foreach (var (number, fields) in table.Rows)
         {
             rowsRead++;
             var row = new ImportRow(columns, fields);
             try
             {
+                if (table.ProblemOf(fields) is { } problem)
+                {
+                    throw new ImportRowException(problem.Column, problem.Reason);
+                }
+
                 foreach (var (stagingTable, values) in kind.Map(row, context).ToList())
                 {
                     if (batch.TryAdd(stagingTable, values) is { } error)
@@ -50,10 +56,15 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
             catch (ImportRowException error)
             {
                 rejects.Add(new Reject($"import:{kind.Name}", file, number, error.Column, error.Reason, Shorten(string.Join(",", fields))));
+                if (rejects.Count > StagingLoader.MaxRejects || rowsRead >= StagingLoader.RowsBeforeStopping && rejects.Count > maxRejectRate * rowsRead)
+                {
+                    stopped = true; // junk: the rest of the file is not read
+                    break;
+                }
             }
         }
 
-        foreach (var (stagingTable, number, values) in kind.Finish(context))
+        foreach (var (stagingTable, number, values) in stopped ? [] : kind.Finish(context))
         {
             if (batch.TryAdd(stagingTable, values) is { } error)
             {
@@ -62,12 +73,12 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
         }
 
         var rate = rowsRead == 0 ? 0 : (decimal)rejects.Count / rowsRead;
-        if (rate > maxRejectRate)
+        if (stopped || rate > maxRejectRate)
         {
             await StagingLoader.SaveRejectsAsync(connection, runId, rejects);
             var first = rejects[0];
             throw new WarehouseException(
-                $"{file}: {rejects.Count} of {rowsRead} rows rejected ({rate:P1} > {maxRejectRate:P1}), nothing loaded from this file; first: row {first.RowNumber}, column {first.FieldName}: {first.Reason}");
+                $"{file}: {(stopped ? $"stopped reading after {rowsRead:N0} rows: " : "")}{rejects.Count:N0} of {rowsRead:N0} rows read rejected ({rate:P1} > {maxRejectRate:P1}), nothing loaded from this file; first: row {first.RowNumber}, column {first.FieldName}: {first.Reason}");
         }
 
         long written;
@@ -82,9 +93,9 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
     }
 
     /// <summary>The kind a file's header says it is, or null when it matches none (the file is not read further).</summary>
-    public static string? DetectKind(string file)
+    public static string? DetectKind(string file, string? encoding = null)
     {
-        using var table = ImportTable.Open(file);
+        using var table = ImportTable.Open(file, encoding);
         var header = table.Header.ToHashSet(StringComparer.OrdinalIgnoreCase);
         return Kinds().FirstOrDefault(k => k.Detect(header))?.Name;
     }

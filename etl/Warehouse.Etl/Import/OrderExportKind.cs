@@ -33,7 +33,8 @@ public sealed class OrderExportKind : ImportKind
         var shopId = Shop(row, context);
         var orderId = row.Required("Order ID");
         var skuId = row.Required("SKU ID");
-        var quantity = int.Parse(row.Count("Quantity") ?? throw new ImportRowException("Quantity", "a value is required"), CultureInfo.InvariantCulture);
+        var count = row.Count("Quantity") ?? throw new ImportRowException("Quantity", "a value is required");
+        var quantity = int.TryParse(count, CultureInfo.InvariantCulture, out var units) ? units : throw new ImportRowException("Quantity", $"{count} is outside the range of a quantity");
         if (quantity <= 0)
         {
             throw new ImportRowException("Quantity", $"{quantity} is not a positive quantity");

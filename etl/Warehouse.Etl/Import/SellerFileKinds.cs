@@ -136,7 +136,7 @@ public sealed class ShippingRateKind : ImportKind
     public override IEnumerable<(string, Dictionary<string, string?>)> Map(ImportRow row, ImportContext context)
     {
         var minUnits = row.Count("min_units") ?? throw new ImportRowException("min_units", "a value is required");
-        if (int.Parse(minUnits, System.Globalization.CultureInfo.InvariantCulture) < 1)
+        if (!int.TryParse(minUnits, System.Globalization.CultureInfo.InvariantCulture, out var units) || units < 1)
         {
             throw new ImportRowException("min_units", $"{minUnits} is not a band: the smallest order has 1 unit");
         }

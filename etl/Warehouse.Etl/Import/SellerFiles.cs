@@ -77,7 +77,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
         ImportOptions options, IProgress<FileResult>? progress, CancellationToken cancellationToken)
     {
         var runLog = new RunLog(database);
-        var loader = new StagingLoader(database, maxRejectRate);
+        var loader = new StagingLoader(database, maxRejectRate, options.Encoding);
         var importer = new FileImporter(database, maxRejectRate);
         var results = new List<FileResult>();
         var failures = new List<string>();
@@ -87,6 +87,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
             try
             {
                 FileResult? result = null;
+                long duplicates = 0;
                 await runLog.StepAsync(connection, runId, "seller file " + file, async () =>
                 {
                     if (table is not null)
@@ -94,6 +95,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
                         await using var load = await database.OpenAsync(cancellationToken);
                         var loaded = await loader.LoadFileAsync(load, tables[table], file, runId, cancellationToken);
                         result = new FileResult(file, table, loaded.RowsRead, loaded.RowsWritten, loaded.RowsRejected);
+                        duplicates = loaded.RowsDuplicate;
                     }
                     else
                     {
@@ -101,7 +103,7 @@ public sealed class SellerFiles(WarehouseDatabase database, decimal maxRejectRat
                         result = new FileResult(file, imported.Kind, imported.RowsRead, imported.RowsWritten, imported.Rejects.Count);
                     }
 
-                    return new StepResult(result.RowsRead, result.RowsWritten, result.RowsRejected);
+                    return new StepResult(result.RowsRead, result.RowsWritten, result.RowsRejected) { RowsDuplicate = duplicates };
                 });
                 Log.Information("seller file {File} ({Kind}): {Read} rows read, {Written} written, {Rejected} rejected", file, result!.Kind, result.RowsRead, result.RowsWritten, result.RowsRejected);
                 results.Add(result);

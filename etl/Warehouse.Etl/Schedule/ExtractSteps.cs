@@ -121,7 +121,7 @@ public sealed class FolderExtractStep(string folder, string? shop = null) : IExt
                 progress?.Advance(step, 1, $"{file.Table}, {rows:N0} rows ({rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} rows/s)");
             });
             var results = await new StagingLoader(database).LoadFolderAsync(Folder, runId, report, cancellationToken);
-            return new StepResult(results.Sum(r => r.RowsRead), results.Sum(r => r.RowsWritten), results.Sum(r => r.RowsRejected));
+            return new StepResult(results.Sum(r => r.RowsRead), results.Sum(r => r.RowsWritten), results.Sum(r => r.RowsRejected)) { RowsDuplicate = results.Sum(r => r.RowsDuplicate) };
         });
 
         var newest = files.Length == 0 ? DateTimeOffset.UtcNow : files.Max(f => new DateTimeOffset(File.GetLastWriteTimeUtc(f), TimeSpan.Zero));

@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Dapper;
+using Warehouse.Control;
 using Warehouse.Database;
 
 namespace Warehouse.Stage;
@@ -14,15 +16,32 @@ namespace Warehouse.Stage;
 /// the file is copied straight into the staging table instead (see <see cref="LoadFileAsync"/>).
 /// Rows whose content is unchanged are left alone, so loading the same folder twice leaves staging
 /// as after one load.
-/// Bad rows go to etl.reject; a file with more bad rows than the threshold loads nothing.
+/// Bad rows go to etl.reject; a file with more bad rows than the threshold loads nothing, and reading stops as soon
+/// as its rejects pass the threshold after <see cref="RowsBeforeStopping"/> rows (or pass <see cref="MaxRejects"/>),
+/// so a file of junk costs a thousand rows, not all of them. Every file of a folder is tried; the bad ones are
+/// named at the end. A file is decoded as <see cref="TextEncoding"/> says (a declared <paramref name="encoding"/>
+/// only for a file that is not UTF-8).
 /// </summary>
-public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectRate = 0.01m)
+public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectRate = 0.01m, string? encoding = null)
 {
+    /// <summary>Rows read before the reject rate may stop a file early.</summary>
+    public const int RowsBeforeStopping = 1_000;
+
+    /// <summary>Rejects after which a file stops whatever its size: they are kept as the samples in etl.reject.</summary>
+    public const int MaxRejects = 10_000;
+
     private readonly StagingWriter writer = new(database.Engine);
 
-    public sealed record FileResult(string File, string Table, long RowsRead, long RowsWritten, long RowsRejected);
+    /// <summary>One file's outcome: <paramref name="RowsDuplicate"/> rows repeated a key of a later row of the file (the later won); <paramref name="Error"/> says why a file loaded nothing.</summary>
+    public sealed record FileResult(string File, string Table, long RowsRead, long RowsWritten, long RowsRejected, long RowsDuplicate = 0, string? Error = null);
 
-    public async Task<IReadOnlyList<FileResult>> LoadFolderAsync(string folder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Loads every CSV file of the folder, each in its own transaction; a bad file (unknown name, header, encoding, too
+    /// many rejects) is reported and the others still load; then throws one <see cref="WarehouseException"/> naming
+    /// each bad file (<paramref name="progress"/> has every file's outcome). With a <paramref name="runLog"/> each file is a step of the run in etl.run_step.
+    /// </summary>
+    public async Task<IReadOnlyList<FileResult>> LoadFolderAsync(
+        string folder, long runId, IProgress<FileResult>? progress = null, CancellationToken cancellationToken = default, RunLog? runLog = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -32,19 +51,47 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
         await using var connection = await database.OpenAsync(cancellationToken);
         var tables = await StagingTable.ReadAllAsync(connection);
         var files = Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToList();
-        var unknown = files.Where(f => !tables.ContainsKey(Path.GetFileNameWithoutExtension(f))).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new WarehouseException(
-                $"{unknown[0]}: no staging table is named '{Path.GetFileNameWithoutExtension(unknown[0])}' (known: {string.Join(", ", tables.Keys.Order())})");
-        }
-
         var results = new List<FileResult>();
         foreach (var file in files)
         {
-            var result = await LoadFileAsync(connection, tables[Path.GetFileNameWithoutExtension(file)], file, runId, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var table = Path.GetFileNameWithoutExtension(file);
+            FileResult result;
+            try
+            {
+                async Task<FileResult> Load() => tables.TryGetValue(table, out var stagingTable)
+                    ? await LoadFileAsync(connection, stagingTable, file, runId, cancellationToken)
+                    : throw new WarehouseException($"{file}: no staging table is named '{table}' (known: {string.Join(", ", tables.Keys.Order())})");
+                if (runLog is null)
+                {
+                    result = await Load();
+                }
+                else
+                {
+                    FileResult? loaded = null;
+                    await runLog.StepAsync(connection, runId, "load " + Path.GetFileName(file), async () => // the folder is in the run's arguments; step_name holds 100 characters
+                    {
+                        loaded = await Load();
+                        return new StepResult(loaded.RowsRead, loaded.RowsWritten, loaded.RowsRejected) { RowsDuplicate = loaded.RowsDuplicate };
+                    });
+                    result = loaded!;
+                }
+            }
+            catch (WarehouseException error)
+            {
+                Serilog.Log.Warning("{File} not loaded: {Error}", file, error.Message);
+                result = new FileResult(file, table, 0, 0, 0, Error: error.Message);
+            }
+
             results.Add(result);
             progress?.Report(result);
+        }
+
+        var failed = results.Where(r => r.Error is not null).ToList();
+        if (failed.Count > 0)
+        {
+            throw new WarehouseException(
+                $"{string.Join("; ", failed.Select(f => f.Error))} [{failed.Count} of {files.Count} file(s) in {folder} not loaded, the others loaded]");
         }
 
         return results;
@@ -58,25 +105,44 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
     /// </summary>
     public async Task<FileResult> LoadFileAsync(DbConnection connection, StagingTable table, string file, long runId, CancellationToken cancellationToken = default)
     {
-        if (await LoadOnceAsync(connection, table, file, runId, allowDirect: true, cancellationToken) is { } result)
+        var fileEncoding = TextEncoding.Detect(file, encoding);
+        try
         {
-            return result;
-        }
+            if (await LoadOnceAsync(connection, table, file, fileEncoding, runId, allowDirect: true, cancellationToken) is { } result)
+            {
+                return result;
+            }
 
-        Serilog.Log.Information("stg.{Table}: {File} repeats a key, loading it through the upsert", table.Name, file);
-        return await LoadOnceAsync(connection, table, file, runId, allowDirect: false, cancellationToken)
-            ?? throw new InvalidOperationException("the upsert path does not copy into the staging table");
+            Serilog.Log.Information("stg.{Table}: {File} repeats a key, loading it through the upsert", table.Name, file);
+            return await LoadOnceAsync(connection, table, file, fileEncoding, runId, allowDirect: false, cancellationToken)
+                ?? throw new InvalidOperationException("the upsert path does not copy into the staging table");
+        }
+        catch (DecoderFallbackException error)
+        {
+            throw new WarehouseException($"{file}: cannot be decoded as {fileEncoding.WebName} ({error.Message}); nothing loaded from this file");
+        }
+    }
+
+    /// <summary>What reading a file found so far.</summary>
+    private sealed class Tally
+    {
+        public long RowsRead { get; set; }
+
+        public List<Reject> Rejects { get; } = [];
+
+        public bool Stopped { get; set; }
     }
 
     /// <summary>One attempt; null when the straight copy met a repeated key and was rolled back.</summary>
-    private async Task<FileResult?> LoadOnceAsync(DbConnection connection, StagingTable table, string file, long runId, bool allowDirect, CancellationToken cancellationToken)
+    private async Task<FileResult?> LoadOnceAsync(DbConnection connection, StagingTable table, string file, Encoding fileEncoding, long runId, bool allowDirect, CancellationToken cancellationToken)
     {
-        var rejects = new List<Reject>();
-        long rowsRead = 0;
+        var tally = new Tally();
         long rowsWritten = 0;
+        long duplicates = 0;
+        string? badField = null;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        using (var reader = new StreamReader(file, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
-        using (var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, TrimOptions = TrimOptions.None, BufferSize = 1 << 16 }))
+        using (var reader = new StreamReader(file, fileEncoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16))
+        using (var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = bad => badField ??= bad.Field, TrimOptions = TrimOptions.None, BufferSize = 1 << 16 }))
         {
             if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is null)
             {
@@ -85,7 +151,7 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
 
             var fileColumns = MapHeader(table, csv.HeaderRecord, file);
             var direct = allowDirect && await writer.IsEmptyAsync(connection, transaction, table, cancellationToken);
-            var rows = ParseRows(csv, table, fileColumns, file, runId, rejects, () => rowsRead++);
+            var rows = ParseRows(csv, table, fileColumns, csv.HeaderRecord.Length, file, runId, tally, () => badField, () => badField = null);
             string? temp = null;
             if (direct)
             {
@@ -106,25 +172,31 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
                 await writer.CopyAsync(connection, transaction, temp, loadColumns, rows, cancellationToken);
             }
 
-            var rejectRate = rowsRead == 0 ? 0 : (decimal)rejects.Count / rowsRead;
-            if (rejectRate > maxRejectRate)
+            var rejects = tally.Rejects;
+            var rejectRate = tally.RowsRead == 0 ? 0 : (decimal)rejects.Count / tally.RowsRead;
+            if (tally.Stopped || rejectRate > maxRejectRate)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 await SaveRejectsAsync(connection, runId, rejects);
                 var first = rejects[0];
+                var stopped = tally.Stopped ? $"stopped reading after {tally.RowsRead:N0} rows: " : "";
                 throw new WarehouseException(
-                    $"{file}: {rejects.Count} of {rowsRead} rows rejected ({rejectRate:P1} > {maxRejectRate:P1}), nothing loaded from this file; first: line {first.RowNumber}, field {first.FieldName}: {first.Reason}");
+                    $"{file}: {stopped}{rejects.Count:N0} of {tally.RowsRead:N0} rows read rejected ({rejectRate:P1} > {maxRejectRate:P1}{(rejects.Count > MaxRejects ? $", or more than {MaxRejects:N0}" : "")}), nothing loaded from this file; first: line {first.RowNumber}, field {first.FieldName}: {first.Reason}");
             }
 
             if (temp is not null)
             {
-                rowsWritten = await writer.UpsertAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
+                (rowsWritten, duplicates) = await writer.UpsertCountingAsync(connection, transaction, table, temp, fileColumns.Select(c => c.Column.Name).ToList(), runId, cancellationToken);
+                if (duplicates > 0)
+                {
+                    Serilog.Log.Warning("{File}: {Duplicates} rows repeated the key of a later row of the file and were replaced by it (the last row wins)", file, duplicates);
+                }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await SaveRejectsAsync(connection, runId, rejects);
-        return new FileResult(file, table.Name, rowsRead, rowsWritten, rejects.Count);
+        await SaveRejectsAsync(connection, runId, tally.Rejects);
+        return new FileResult(file, table.Name, tally.RowsRead, rowsWritten, tally.Rejects.Count, duplicates);
     }
 
     private sealed record FileColumn(int Index, StagingColumn Column);
@@ -155,45 +227,86 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
 
     /// <summary>
     /// The file's rows typed, each as the file's columns then etl_run_id and the row's position in the file. One
-    /// array is reused for every row: the copy writes a row before it asks for the next.
+    /// array is reused for every row: the copy writes a row before it asks for the next. A row is a reject when a
+    /// field does not parse, when it has fewer fields than the header (a line cut short) or more non-blank ones, or
+    /// when a quoted field is not closed (an unterminated quote at the end of the file). Reading stops (and
+    /// <see cref="Tally.Stopped"/> is set) once the rejects pass the threshold.
     /// </summary>
-    private static IEnumerable<object?[]> ParseRows(CsvReader csv, StagingTable table, List<FileColumn> columns, string file, long runId, List<Reject> rejects, Action onRow)
+    private IEnumerable<object?[]> ParseRows(
+        CsvReader csv, StagingTable table, List<FileColumn> columns, int headerLength, string file, long runId, Tally tally, Func<string?> badData, Action clearBadData)
     {
         var parser = csv.Parser;
         var values = new object?[columns.Count + 2];
         var fields = new string?[columns.Count];
         object boxedRunId = runId;
         long loadRow = 0;
+        clearBadData();
         while (parser.Read())
         {
             var count = parser.Count;
             var blank = true;
+            StagingColumn? quoteColumn = null;
             for (var i = 0; i < fields.Length; i++)
             {
                 var text = columns[i].Index < count ? parser[columns[i].Index] : null;
                 fields[i] = text;
                 blank = blank && string.IsNullOrWhiteSpace(text);
+                if (quoteColumn is null && badData() is not null)
+                {
+                    quoteColumn = columns[i].Column;
+                }
             }
 
-            if (blank && (count <= fields.Length || parser.Record is not { } record || record.All(string.IsNullOrWhiteSpace)))
+            var extra = false;
+            for (var i = headerLength; i < count; i++)
             {
-                continue; // blank trailing rows
+                extra = extra || !string.IsNullOrWhiteSpace(parser[i]);
             }
 
-            onRow();
+            if (blank && !extra && badData() is null)
+            {
+                continue; // blank rows
+            }
+
+            tally.RowsRead++;
             loadRow++;
             Reject? reject = null;
+            if (badData() is { } bad)
+            {
+                var column = quoteColumn?.Name ?? columns.LastOrDefault(c => c.Index < count)?.Column.Name;
+                var openQuote = bad.StartsWith('"') && bad.Count(c => c == '"') % 2 == 1;
+                reject = openQuote
+                    ? Rejected(column, $"'{Shorten(bad)}' opens a quote that is never closed (the file ends inside it, or a quote is missing)", openQuote: true)
+                    : Rejected(column, $"'{Shorten(bad)}' has a stray quote (quote a field that contains one, and double the quotes inside)");
+                clearBadData();
+            }
+            else if (count < headerLength)
+            {
+                var missing = columns.Where(c => c.Index >= count).MinBy(c => c.Index)?.Column.Name;
+                reject = Rejected(missing, $"the row has {count} of the header's {headerLength} fields (a line cut short?); '{missing}' and the columns after it are missing");
+            }
+            else if (extra)
+            {
+                reject = Rejected(null, $"the row has {count} fields, the header {headerLength} (an unquoted comma?)");
+            }
+
             for (var i = 0; i < columns.Count && reject is null; i++)
             {
                 if (!FieldParser.TryParse(fields[i], columns[i].Column, out values[i], out var error))
                 {
-                    reject = new Reject($"file:{table.Name}", file, parser.RawRow, columns[i].Column.Name, $"'{Shorten(fields[i])}' is {error}", Shorten(parser.RawRecord, 4000));
+                    reject = Rejected(columns[i].Column.Name, $"'{Shorten(fields[i])}' is {error}");
                 }
             }
 
             if (reject is not null)
             {
-                rejects.Add(reject);
+                tally.Rejects.Add(reject);
+                if (tally.Rejects.Count > MaxRejects || tally.RowsRead >= RowsBeforeStopping && tally.Rejects.Count > maxRejectRate * tally.RowsRead)
+                {
+                    tally.Stopped = true;
+                    yield break;
+                }
+
                 continue;
             }
 
@@ -201,22 +314,41 @@ public sealed class StagingLoader(WarehouseDatabase database, decimal maxRejectR
             values[columns.Count + 1] = loadRow;
             yield return values;
         }
+
+        // The line the record starts on: a quoted field may span lines, and a quote left open takes the rest of the
+        // file, its last line break included.
+        Reject Rejected(string? column, string reason, bool openQuote = false) =>
+            new($"file:{table.Name}", file, parser.RawRow - (openQuote ? parser.RawRecord : parser.RawRecord.TrimEnd('\r', '\n')).Count(c => c == '\n'), column, reason, Shorten(parser.RawRecord, 4000));
     }
 
-    private static string Shorten(string? text, int length = 200) => text is null ? "" : text.Length <= length ? text.TrimEnd('\r', '\n') : text[..length];
+    private static string Shorten(string? text, int length = 200) => text is null ? "" : (text.Length <= length ? text.TrimEnd('\r', '\n') : text[..length]).Replace('\0', ' ');
 
+    /// <summary>
+    /// Writes the rejects to etl.reject, 200 rows a statement (a file's rejects are at most <see cref="MaxRejects"/>;
+    /// one statement a row cost seconds per thousand). NUL characters, which PostgreSQL text cannot hold, become spaces.
+    /// </summary>
     public static async Task SaveRejectsAsync(DbConnection connection, long runId, IReadOnlyCollection<Reject> rejects)
     {
-        if (rejects.Count == 0)
+        var at = DateTimeOffset.UtcNow;
+        foreach (var chunk in rejects.Chunk(200))
         {
-            return;
-        }
+            var parameters = new DynamicParameters(new { runId, at });
+            var rows = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var r = chunk[i];
+                parameters.Add($"s{i}", r.Source);
+                parameters.Add($"f{i}", r.FileOrPage);
+                parameters.Add($"n{i}", r.RowNumber);
+                parameters.Add($"c{i}", r.FieldName);
+                parameters.Add($"r{i}", r.Reason.Replace('\0', ' '));
+                parameters.Add($"t{i}", r.RawText?.Replace('\0', ' '));
+                rows.Add($"(@runId, @s{i}, @f{i}, @n{i}, @c{i}, @r{i}, @t{i}, @at)");
+            }
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO etl.reject (etl_run_id, source_name, file_or_page, row_number, field_name, reason, raw_text, rejected_at)
-            VALUES (@runId, @Source, @FileOrPage, @RowNumber, @FieldName, @Reason, @RawText, @at)
-            """,
-            rejects.Select(r => new { runId, r.Source, r.FileOrPage, r.RowNumber, r.FieldName, r.Reason, r.RawText, at = DateTimeOffset.UtcNow }));
+            await connection.ExecuteAsync(
+                "INSERT INTO etl.reject (etl_run_id, source_name, file_or_page, row_number, field_name, reason, raw_text, rejected_at) VALUES "
+                + string.Join(", ", rows), parameters);
+        }
     }
 }

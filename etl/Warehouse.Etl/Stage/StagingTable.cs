@@ -13,7 +13,16 @@ public enum ColumnKind
     Boolean,
 }
 
-public sealed record StagingColumn(string Name, ColumnKind Kind, bool IsNullable, bool IsKey, int? MaxLength);
+public sealed record StagingColumn(string Name, ColumnKind Kind, bool IsNullable, bool IsKey, int? MaxLength)
+{
+    /// <summary>A decimal column's precision and scale (numeric(19,4)): its values are below 10^(Precision - Scale).</summary>
+    public int? Precision { get; init; }
+
+    public int? Scale { get; init; }
+
+    /// <summary>The values the column can sensibly hold (<see cref="StagingDomains"/>), or null when any value of its type is fine.</summary>
+    public FieldDomain? Domain { get; init; }
+}
 
 /// <summary>A stg table as the database defines it: the loader reads files by these names and types.</summary>
 public sealed record StagingTable(string Name, IReadOnlyList<StagingColumn> Columns)
@@ -24,10 +33,11 @@ public sealed record StagingTable(string Name, IReadOnlyList<StagingColumn> Colu
 
     public static async Task<IReadOnlyDictionary<string, StagingTable>> ReadAllAsync(DbConnection connection)
     {
-        var rows = await connection.QueryAsync<(string Table, string Column, string Type, string Nullable, int? Length, int IsKey)>(
+        var rows = await connection.QueryAsync<(string Table, string Column, string Type, string Nullable, int? Length, int IsKey, int? Precision, int? Scale)>(
             """
             SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.character_maximum_length,
-                   CASE WHEN k.column_name IS NULL THEN 0 ELSE 1 END
+                   CASE WHEN k.column_name IS NULL THEN 0 ELSE 1 END,
+                   CAST(c.numeric_precision AS int), CAST(c.numeric_scale AS int)
             FROM information_schema.columns AS c
             LEFT JOIN (
                 SELECT kcu.table_schema, kcu.table_name, kcu.column_name
@@ -44,9 +54,17 @@ public sealed record StagingTable(string Name, IReadOnlyList<StagingColumn> Colu
             .GroupBy(r => r.Table)
             .ToDictionary(
                 g => g.Key,
-                g => new StagingTable(g.Key, g.Select(r => new StagingColumn(r.Column, KindOf(r.Type), r.Nullable == "YES", r.IsKey == 1, r.Length > 0 ? r.Length : null)).ToList()),
+                g => new StagingTable(g.Key, g.Select(r => ColumnOf(g.Key, r.Column, KindOf(r.Type), r.Nullable == "YES", r.IsKey == 1, r.Length, r.Precision, r.Scale)).ToList()),
                 StringComparer.OrdinalIgnoreCase);
     }
+
+    private static StagingColumn ColumnOf(string table, string name, ColumnKind kind, bool isNullable, bool isKey, int? length, int? precision, int? scale) =>
+        new(name, kind, isNullable, isKey, length > 0 ? length : null)
+        {
+            Precision = kind == ColumnKind.Decimal ? precision : null,
+            Scale = kind == ColumnKind.Decimal ? scale : null,
+            Domain = StagingDomains.For(table, name, kind),
+        };
 
     private static ColumnKind KindOf(string dataType) => dataType.ToLowerInvariant() switch
     {

@@ -249,7 +249,11 @@ public sealed class StagingWriter(Engine engine)
     /// parent present in the batch whose key the batch does not have are deleted (the parent was re-sent without
     /// them). All set-based, in the caller's transaction. The temporary table is dropped afterwards.
     /// </summary>
-    public async Task<long> UpsertAsync(DbConnection connection, DbTransaction transaction, StagingTable table, string temp, IReadOnlyList<string> columns, long runId, CancellationToken cancellationToken)
+    public async Task<long> UpsertAsync(DbConnection connection, DbTransaction transaction, StagingTable table, string temp, IReadOnlyList<string> columns, long runId, CancellationToken cancellationToken) =>
+        (await UpsertCountingAsync(connection, transaction, table, temp, columns, runId, cancellationToken)).Written;
+
+    /// <summary><see cref="UpsertAsync"/>, also counting the batch's rows that a later row of the same key replaced.</summary>
+    public async Task<(long Written, long Duplicates)> UpsertCountingAsync(DbConnection connection, DbTransaction transaction, StagingTable table, string temp, IReadOnlyList<string> columns, long runId, CancellationToken cancellationToken)
     {
         var keys = table.KeyColumns.Select(c => c.Name).ToList();
         var keyMatch = (string left, string right) => string.Join(" AND ", keys.Select(k => $"{left}.{k} = {right}.{k}"));
@@ -293,7 +297,7 @@ public sealed class StagingWriter(Engine engine)
         // table's primary key when the batch is small), so the index was not read; building it was 9 s of a
         // 1 M-row reload. The planner needs its statistics, though. SQL Server keeps its index.
         await connection.ExecuteAsync(new CommandDefinition(isPostgres ? $"ANALYZE {temp};" : index, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(dedupe, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var duplicates = await connection.ExecuteAsync(new CommandDefinition(dedupe, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         if (deleteGone is not null)
         {
             var removed = await connection.ExecuteAsync(new CommandDefinition(deleteGone, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
@@ -305,7 +309,7 @@ public sealed class StagingWriter(Engine engine)
         await connection.ExecuteAsync(new CommandDefinition(deleteChanged, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         var written = await connection.ExecuteAsync(new CommandDefinition(insertNew, new { runId }, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {temp};", transaction: transaction, cancellationToken: cancellationToken));
-        return written;
+        return (written, duplicates);
     }
 
     private static Type ClrTypeOf(ColumnKind kind) => kind switch

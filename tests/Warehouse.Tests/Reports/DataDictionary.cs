@@ -196,6 +196,7 @@ public static partial class DataDictionary
         ["rows_read"] = "Rows read by the step",
         ["rows_written"] = "Rows written by the step",
         ["rows_rejected"] = "Rows rejected by the step",
+        ["rows_duplicate"] = "Rows of a loaded file that repeated the key of a later row of the same file and were replaced by it (the last row wins)",
         ["message"] = "What the step reported",
         ["updated_at"] = "Last change (UTC)",
         ["reject_id"] = "Rejected row id",
