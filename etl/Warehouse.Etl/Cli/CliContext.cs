@@ -1,3 +1,4 @@
+using Dapper;
 using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
@@ -9,14 +10,24 @@ public sealed class CliContext
 {
     private WarehouseDatabase? database;
 
+    public CliContext()
+    {
+    }
+
+    /// <summary>A context on a given database (tests, or a command that chose its own).</summary>
+    public CliContext(WarehouseDatabase database) => this.database = database;
+
     public WarehouseSettings Settings { get; } = WarehouseSettings.From(WarehouseSettings.LoadConfiguration());
 
     public WarehouseDatabase Database => database ??= WarehouseDatabase.FromSettings(Settings);
 
-    /// <summary>Migrates, opens a run in etl.run, runs the work, and closes the run with its outcome.</summary>
+    /// <summary>
+    /// Checks the schema is current (never changes it: only `warehouse migrate` does), opens a run in
+    /// etl.run, runs the work, and closes the run with its outcome.
+    /// </summary>
     public async Task<T> RunAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
     {
-        Migrator.Migrate(Database);
+        Migrator.EnsureCurrent(Database);
         await using var connection = await Database.OpenAsync();
         var runLog = new RunLog(Database);
         var runId = await runLog.StartAsync(connection, command, arguments);
@@ -33,5 +44,28 @@ public sealed class CliContext
             await runLog.EndAsync(connection, runId, error);
             throw;
         }
+    }
+
+    /// <summary>
+    /// For the read-only commands (report, export): like <see cref="RunAsync{T}"/>, but a login with only
+    /// warehouse_reader, which may not write etl.run, runs the work without a run row (run id null).
+    /// </summary>
+    public async Task<T> ReadAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long?, Task<T>> work)
+    {
+        Migrator.EnsureCurrent(Database);
+        bool mayRecord;
+        await using (var connection = await Database.OpenAsync())
+        {
+            mayRecord = await connection.ExecuteScalarAsync<int>(Database.Engine == Engine.Postgres
+                ? "SELECT CASE WHEN has_table_privilege('etl.run', 'INSERT') AND has_table_privilege('etl.run', 'UPDATE') THEN 1 ELSE 0 END"
+                : "SELECT CASE WHEN HAS_PERMS_BY_NAME(N'etl.run', N'OBJECT', N'INSERT') = 1 AND HAS_PERMS_BY_NAME(N'etl.run', N'OBJECT', N'UPDATE') = 1 THEN 1 ELSE 0 END") == 1;
+            if (!mayRecord)
+            {
+                Log.Information("{Command} {Arguments} on {Database}: read-only login, not recorded in etl.run", command, SecretMasker.Mask(arguments), Database.Describe());
+                return await work(connection, null);
+            }
+        }
+
+        return await RunAsync<T>(command, arguments, (connection, runId) => work(connection, runId));
     }
 }

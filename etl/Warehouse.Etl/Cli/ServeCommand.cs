@@ -26,6 +26,7 @@ public static class ServeCommand
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
             SecretValues.AddFromConnectionString(database.ConnectionString);
             Log.Information("serve: {Database}, schedules in {TimeZone}", database.Describe(), options.TimeZone);
+            // The service brings the schema up to date at start-up, under the migration lock, before any job runs.
             Migrator.Migrate(database);
 
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
