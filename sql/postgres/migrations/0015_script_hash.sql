@@ -4,8 +4,8 @@
 -- instead of changing it (a reporting login must never need DDL rights).
 CREATE TABLE etl.script_hash (
     script_name     varchar(255)  NOT NULL,  -- the embedded script, e.g. sql/postgres/views/110_rpt.sku_profit.sql
-    sha256          char(64)      NOT NULL,  -- upper-case hex SHA-256 of the script text (line ends as \n)
-    applied_at      timestamptz   NOT NULL,
+    sha256          varchar(64)   NOT NULL,  -- upper-case hex SHA-256 of the script text (line ends as \n)
+    applied_at      timestamptz   NOT NULL,  -- when `warehouse migrate` last applied this version of the script
     CONSTRAINT pk_etl_script_hash PRIMARY KEY (script_name)
 );
 

@@ -4,8 +4,8 @@
 -- instead of changing it (a reporting login must never need DDL rights).
 CREATE TABLE etl.script_hash (
     script_name     nvarchar(255)      NOT NULL,  -- the embedded script, e.g. sql/sqlserver/views/110_rpt.sku_profit.sql
-    sha256          nchar(64)          NOT NULL,  -- upper-case hex SHA-256 of the script text (line ends as \n)
-    applied_at      datetimeoffset(3)  NOT NULL,
+    sha256          nvarchar(64)       NOT NULL,  -- upper-case hex SHA-256 of the script text (line ends as \n)
+    applied_at      datetimeoffset(3)  NOT NULL,  -- when `warehouse migrate` last applied this version of the script
     CONSTRAINT pk_etl_script_hash PRIMARY KEY (script_name)
 );
 GO
