@@ -42,8 +42,8 @@ public static class DemoCommand
             var sandbox = parse.GetValue(viaSandbox);
             AnsiConsole.MarkupLine($"[grey]database:[/] {Markup.Escape(context.Database.Describe())}");
             // The demo sets up the database it runs on (the private cluster, or the one configured), so it
-            // migrates it explicitly, as `warehouse migrate` would; every other command only checks the schema.
-            var migrated = Migrator.Migrate(context.Database);
+            // migrates it when it is behind, as `warehouse migrate` would; every other command only checks the schema.
+            var migrated = Migrator.MigrateIfBehind(context.Database);
             if (migrated.ScriptsRun > 0)
             {
                 AnsiConsole.MarkupLine($"[grey]migrated:[/] {migrated.ScriptsRun} scripts applied");

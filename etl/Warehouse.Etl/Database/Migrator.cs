@@ -40,6 +40,15 @@ public static class Migrator
         using var held = MigrationLock.Acquire(database, LockName, TimeSpan.FromMinutes(10));
         using (var connection = database.Open())
         {
+            var mayChange = connection.ExecuteScalar<int>(database.Engine == Engine.Postgres
+                ? "SELECT CASE WHEN has_database_privilege(current_database(), 'CREATE') THEN 1 ELSE 0 END"
+                : "SELECT HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE TABLE') & HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE VIEW') & HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE PROCEDURE')") == 1;
+            var refused = $"this login may not change the schema of {database.Describe()}: run `warehouse migrate` with the database owner's login";
+            if (!mayChange)
+            {
+                throw new WarehouseException(refused);
+            }
+
             try
             {
                 // The journal lives in schema etl, which must exist before DbUp writes to it.
@@ -49,8 +58,7 @@ public static class Migrator
             }
             catch (System.Data.Common.DbException error)
             {
-                throw new WarehouseException(
-                    $"this login may not change the schema of {database.Describe()} ({error.Message.ReplaceLineEndings(" ")}): run `warehouse migrate` with the database owner's login", error);
+                throw new WarehouseException($"{refused} ({error.Message.ReplaceLineEndings(" ")})", error);
             }
         }
 
@@ -86,6 +94,27 @@ public static class Migrator
         }
 
         return new Result(names.Count, names);
+    }
+
+    /// <summary>
+    /// The service at start-up and the demo: migrates only when the schema is behind (or not there yet), so on a
+    /// current schema they run with a warehouse_etl login, which may not change it.
+    /// </summary>
+    public static Result MigrateIfBehind(WarehouseDatabase database, IUpgradeLog? log = null)
+    {
+        try
+        {
+            if (State(database).IsCurrent)
+            {
+                return new Result(0, []);
+            }
+        }
+        catch (Exception error) when (error is WarehouseException or System.Data.Common.DbException)
+        {
+            // no database or no journal readable yet: Migrate creates them, or says why it cannot
+        }
+
+        return Migrate(database, log);
     }
 
     /// <summary>Compares the database with the scripts of this build; reads only (a warehouse_reader login can).</summary>

@@ -92,6 +92,31 @@ public sealed class SchemaChangeTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task The_start_up_migration_runs_as_warehouse_etl_on_a_current_schema_and_names_the_fix_on_an_older_one(Engine engine)
+    {
+        await WithMigratedDatabaseAsync(engine, async database =>
+        {
+            var login = $"wh_etl_{Guid.NewGuid():N}"[..24];
+            var etl = await TestLogins.CreateAsync(database, login, $"Et-{Guid.NewGuid():N}!9a", "warehouse_etl");
+            try
+            {
+                Assert.Empty(Migrator.MigrateIfBehind(etl).Names); // what `warehouse serve` and the demo do at start-up
+
+                await ForgetHashAsync(database, Migrator.Definitions(engine)[0].Name);
+                var error = Assert.Throws<WarehouseException>(() => Migrator.MigrateIfBehind(etl));
+
+                Assert.Contains("run `warehouse migrate` with the database owner's login", error.Message, StringComparison.Ordinal);
+                Assert.Single(Migrator.State(database).ChangedDefinitions);
+            }
+            finally
+            {
+                await TestLogins.DropAsync(database, login);
+            }
+        });
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public void A_command_on_a_database_never_migrated_says_to_run_migrate_and_creates_nothing(Engine engine)
     {
         SkipUnlessConfigured(engine);

@@ -1,6 +1,4 @@
 using Dapper;
-using Microsoft.Data.SqlClient;
-using Npgsql;
 using Spectre.Console;
 using Warehouse.Cli;
 using Warehouse.Database;
@@ -24,7 +22,7 @@ public sealed class ReadOnlyCommandTests(WarehouseFixture fixture) : IClassFixtu
         var (first, last) = await LastWeekAsync(database);
         var login = $"wh_reader_{Guid.NewGuid():N}"[..24];
         var password = $"Rd-{Guid.NewGuid():N}!9a";
-        var reader = await CreateReaderLoginAsync(database, login, password);
+        var reader = await TestLogins.CreateAsync(database, login, password, "warehouse_reader");
         var folder = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"reader-{Guid.NewGuid():N}");
         try
         {
@@ -53,7 +51,7 @@ public sealed class ReadOnlyCommandTests(WarehouseFixture fixture) : IClassFixtu
         }
         finally
         {
-            await DropLoginAsync(database, login);
+            await TestLogins.DropAsync(database, login);
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
@@ -139,45 +137,5 @@ public sealed class ReadOnlyCommandTests(WarehouseFixture fixture) : IClassFixtu
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM etl.run");
-    }
-
-    /// <summary>A login whose only right in the warehouse is membership of warehouse_reader, and the database as that login sees it.</summary>
-    private static async Task<WarehouseDatabase> CreateReaderLoginAsync(WarehouseDatabase database, string login, string password)
-    {
-        await using var connection = await database.OpenAsync();
-        if (database.Engine == Engine.Postgres)
-        {
-            await connection.ExecuteAsync($"CREATE ROLE {login} LOGIN PASSWORD '{password}' IN ROLE warehouse_reader");
-            return new WarehouseDatabase(Engine.Postgres, new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = login, Password = password }.ConnectionString);
-        }
-
-        await connection.ExecuteAsync(
-            $"""
-            CREATE LOGIN [{login}] WITH PASSWORD = '{password}', CHECK_POLICY = OFF;
-            CREATE USER [{login}] FOR LOGIN [{login}];
-            ALTER ROLE warehouse_reader ADD MEMBER [{login}];
-            """);
-        return new WarehouseDatabase(Engine.SqlServer, new SqlConnectionStringBuilder(database.ConnectionString)
-        {
-            UserID = login, Password = password, IntegratedSecurity = false,
-        }.ConnectionString);
-    }
-
-    private static async Task DropLoginAsync(WarehouseDatabase database, string login)
-    {
-        await using var connection = await database.OpenAsync();
-        if (database.Engine == Engine.Postgres)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await connection.ExecuteAsync($"DROP ROLE IF EXISTS {login}");
-            return;
-        }
-
-        SqlConnection.ClearAllPools();
-        await connection.ExecuteAsync(
-            $"""
-            IF DATABASE_PRINCIPAL_ID('{login}') IS NOT NULL DROP USER [{login}];
-            IF SUSER_ID('{login}') IS NOT NULL DROP LOGIN [{login}];
-            """);
     }
 }
