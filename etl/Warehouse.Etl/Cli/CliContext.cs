@@ -28,6 +28,11 @@ public sealed class CliContext
     public async Task<T> RunAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
     {
         Migrator.EnsureCurrent(Database);
+        return await RecordedAsync(command, arguments, work);
+    }
+
+    private async Task<T> RecordedAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
+    {
         await using var connection = await Database.OpenAsync();
         var runLog = new RunLog(Database);
         var runId = await runLog.StartAsync(connection, command, arguments);
@@ -66,6 +71,6 @@ public sealed class CliContext
             }
         }
 
-        return await RunAsync<T>(command, arguments, (connection, runId) => work(connection, runId));
+        return await RecordedAsync<T>(command, arguments, (connection, runId) => work(connection, runId));
     }
 }

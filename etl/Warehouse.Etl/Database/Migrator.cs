@@ -80,6 +80,14 @@ public static class Migrator
             }
 
             scripts.AddRange(list.Select(d => new SqlScript(d.Name, d.Sql)));
+            if (database.Engine == Engine.Postgres)
+            {
+                // Default privileges (0008) cover objects the owner creates; another admin login re-creating them
+                // would leave them without grants. SQL Server's grants are on the schemas and cover them already.
+                scripts.Add(new SqlScript($"grant the roles their rights on the re-created {group.Key}", group.Key == "views"
+                    ? "GRANT SELECT ON ALL TABLES IN SCHEMA rpt TO warehouse_etl, warehouse_reader;"
+                    : "GRANT EXECUTE ON ALL ROUTINES IN SCHEMA etl TO warehouse_etl;"));
+            }
         }
 
         var names = migrations.ToList();
