@@ -43,10 +43,9 @@ public static class Migrator
             var mayChange = connection.ExecuteScalar<int>(database.Engine == Engine.Postgres
                 ? "SELECT CASE WHEN has_database_privilege(current_database(), 'CREATE') THEN 1 ELSE 0 END"
                 : "SELECT HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE TABLE') & HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE VIEW') & HAS_PERMS_BY_NAME(NULL, N'DATABASE', N'CREATE PROCEDURE')") == 1;
-            var refused = $"this login may not change the schema of {database.Describe()}: run `warehouse migrate` with the database owner's login";
             if (!mayChange)
             {
-                throw new WarehouseException(refused);
+                throw new WarehouseException($"this login may not change the schema of {database.Describe()}: run `warehouse migrate` with the database owner's login");
             }
 
             try
@@ -58,7 +57,7 @@ public static class Migrator
             }
             catch (System.Data.Common.DbException error)
             {
-                throw new WarehouseException($"{refused} ({error.Message.ReplaceLineEndings(" ")})", error);
+                throw new WarehouseException($"migration failed creating schema etl on {database.Describe()}: {error.Message.ReplaceLineEndings(" ")}", error);
             }
         }
 

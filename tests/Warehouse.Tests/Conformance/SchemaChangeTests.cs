@@ -117,6 +117,26 @@ public sealed class SchemaChangeTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task Two_migrations_at_once_take_turns_under_the_migration_lock_and_apply_each_script_once(Engine engine)
+    {
+        SkipUnlessConfigured(engine);
+        var database = TestServers.CreateDatabase(engine, "twice");
+        try
+        {
+            var results = await Task.WhenAll(Task.Run(() => Migrator.Migrate(database)), Task.Run(() => Migrator.Migrate(database)));
+
+            Assert.Equal(Migrator.Migrations(engine).Count + Migrator.Definitions(engine).Count, results.Sum(r => r.ScriptsRun));
+            Assert.Contains(results, r => r.ScriptsRun == 0);
+            Assert.True(Migrator.State(database).IsCurrent);
+        }
+        finally
+        {
+            TestServers.DropDatabase(database);
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public void A_command_on_a_database_never_migrated_says_to_run_migrate_and_creates_nothing(Engine engine)
     {
         SkipUnlessConfigured(engine);
