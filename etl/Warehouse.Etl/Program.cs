@@ -1,7 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
 using Serilog;
 using Warehouse.Cli;
 using Warehouse.Database;
+
+// Globalization is on (ICU, for SqlClient), but the warehouse's own text stays culture-free: numbers,
+// dates and messages read and write the same under any LANG, as they did in invariant mode.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 // Console (human), rolling compact-JSON file (.warehouse/logs), optional Seq; secrets masked in every sink.
 Log.Logger = Warehouse.Logging.WarehouseLogging.CreateLogger(WarehouseSettings.LoadConfiguration());

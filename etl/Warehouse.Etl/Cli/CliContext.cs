@@ -1,3 +1,4 @@
+using Dapper;
 using Serilog;
 using Warehouse.Control;
 using Warehouse.Database;
@@ -8,6 +9,13 @@ namespace Warehouse.Cli;
 public sealed class CliContext
 {
     private WarehouseDatabase? database;
+
+    public CliContext()
+    {
+    }
+
+    /// <summary>A context on a given database (tests, or a command that chose its own).</summary>
+    public CliContext(WarehouseDatabase database) => this.database = database;
 
     public WarehouseSettings Settings { get; } = WarehouseSettings.From(WarehouseSettings.LoadConfiguration());
 
@@ -29,10 +37,18 @@ public sealed class CliContext
             Database, Schedule.WarehouseJobs.LockName("transform"), Schedule.WarehouseJobs.Holder(what), TimeSpan.FromSeconds(Math.Max(0, timeoutSeconds)),
             message => Log.Warning("{What}: {Message}", what, message), cancellationToken);
 
-    /// <summary>Migrates, opens a run in etl.run, runs the work, and closes the run with its outcome.</summary>
+    /// <summary>
+    /// Checks the schema is current (never changes it: only `warehouse migrate` does), opens a run in
+    /// etl.run, runs the work, and closes the run with its outcome.
+    /// </summary>
     public async Task<T> RunAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
     {
-        Migrator.Migrate(Database);
+        Migrator.EnsureCurrent(Database);
+        return await RecordedAsync(command, arguments, work);
+    }
+
+    private async Task<T> RecordedAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long, Task<T>> work)
+    {
         await using var connection = await Database.OpenAsync();
         var runLog = new RunLog(Database);
         await runLog.MarkAbandonedAsync(connection, "warehouse " + command);
@@ -51,4 +67,31 @@ public sealed class CliContext
             throw;
         }
     }
+
+    /// <summary>
+    /// For the read-only commands (report, export): like <see cref="RunAsync{T}"/>, but a login with only
+    /// warehouse_reader, which may not write etl.run, runs the work without a run row (run id null).
+    /// </summary>
+    public async Task<T> ReadAsync<T>(string command, string arguments, Func<System.Data.Common.DbConnection, long?, Task<T>> work)
+    {
+        Migrator.EnsureCurrent(Database);
+        bool mayRecord;
+        await using (var connection = await Database.OpenAsync())
+        {
+            mayRecord = await MayRecordRunsAsync(Database, connection);
+            if (!mayRecord)
+            {
+                Log.Information("{Command} {Arguments} on {Database}: read-only login, not recorded in etl.run", command, SecretMasker.Mask(arguments), Database.Describe());
+                return await work(connection, null);
+            }
+        }
+
+        return await RecordedAsync<T>(command, arguments, (connection, runId) => work(connection, runId));
+    }
+
+    /// <summary>Whether the login may write etl.run (owner or warehouse_etl; not warehouse_reader).</summary>
+    public static async Task<bool> MayRecordRunsAsync(WarehouseDatabase database, System.Data.Common.DbConnection connection) =>
+        await connection.ExecuteScalarAsync<int>(database.Engine == Engine.Postgres
+            ? "SELECT CASE WHEN has_table_privilege('etl.run', 'INSERT') AND has_table_privilege('etl.run', 'UPDATE') THEN 1 ELSE 0 END"
+            : "SELECT CASE WHEN HAS_PERMS_BY_NAME(N'etl.run', N'OBJECT', N'INSERT') = 1 AND HAS_PERMS_BY_NAME(N'etl.run', N'OBJECT', N'UPDATE') = 1 THEN 1 ELSE 0 END") == 1;
 }

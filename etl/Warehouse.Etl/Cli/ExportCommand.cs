@@ -30,12 +30,15 @@ public static class ExportCommand
             var name = ViewName(parse.GetValue(view)!);
             var path = parse.GetValue(output) ?? $"{name}.csv";
             var context = new CliContext();
-            var rows = await context.RunAsync("export", $"{name} --out {path}", (connection, _) =>
-                ExportAsync(connection, name, path, parse.GetValue(safe)));
+            var rows = await RunAsync(context, name, path, parse.GetValue(safe));
             Console.WriteLine($"csv: {Path.GetFullPath(path)} ({rows:N0} rows)");
         });
         return command;
     }
+
+    /// <summary>The export as the command runs it: schema checked, never changed; a warehouse_reader login can run it.</summary>
+    public static Task<long> RunAsync(CliContext context, string view, string path, bool spreadsheetSafe = false) =>
+        context.ReadAsync("export", $"{view} --out {path}", (connection, _) => ExportAsync(connection, view, path, spreadsheetSafe));
 
     /// <summary>The bare view name of rpt.x or x; anything else is refused before it reaches SQL.</summary>
     public static string ViewName(string text)

@@ -25,18 +25,24 @@ public static class ReportCommand
             var shopId = parse.GetValue(shop);
             var context = new CliContext();
             var path = parse.GetValue(output) ?? new ReportRequest(first, last, shopId, null).DefaultFileName;
-            var arguments = $"--from {first:yyyy-MM-dd} --to {last:yyyy-MM-dd}{(shopId is null ? "" : " --shop " + shopId)} --out {path}";
-            await context.RunAsync("report", arguments, async (connection, runId) =>
-            {
-                if (shopId is not null && await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM rpt.dim_shop WHERE shop_id = @shopId", new { shopId }) == 0)
-                {
-                    throw new WarehouseException($"--shop: no shop '{shopId}' in the warehouse (see rpt.dim_shop)");
-                }
-
-                return await ReportPeriod.WriteAsync(connection, new ReportRequest(first, last, shopId, runId), path);
-            });
+            await WriteAsync(context, first, last, shopId, path);
             Console.WriteLine($"workbook: {Path.GetFullPath(path)}");
         });
         return command;
+    }
+
+    /// <summary>The workbook of a range of days; reads rpt only, so a warehouse_reader login can run it.</summary>
+    public static Task<string> WriteAsync(CliContext context, DateOnly first, DateOnly last, string? shopId, string path)
+    {
+        var arguments = $"--from {first:yyyy-MM-dd} --to {last:yyyy-MM-dd}{(shopId is null ? "" : " --shop " + shopId)} --out {path}";
+        return context.ReadAsync("report", arguments, async (connection, runId) =>
+        {
+            if (shopId is not null && await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM rpt.dim_shop WHERE shop_id = @shopId", new { shopId }) == 0)
+            {
+                throw new WarehouseException($"--shop: no shop '{shopId}' in the warehouse (see rpt.dim_shop)");
+            }
+
+            return await ReportPeriod.WriteAsync(connection, new ReportRequest(first, last, shopId, runId), path);
+        });
     }
 }

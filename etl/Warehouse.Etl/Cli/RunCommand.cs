@@ -50,7 +50,7 @@ public static class RunCommand
             var steps = sources.Select(s => ExtractSteps.Create(s)).ToList(); // a missing folder fails here, before anything runs
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
             SecretValues.AddFromConnectionString(database.ConnectionString);
-            Migrator.Migrate(database);
+            Migrator.EnsureCurrent(database);
             var work = new WarehouseWork(database, options);
 
             using var stop = new StopSignal();

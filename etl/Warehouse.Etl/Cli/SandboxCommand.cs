@@ -27,7 +27,7 @@ public static class SandboxCommand
 
             var options = new SandboxOptions(parse.GetValue(port), SampleCommand.OptionsFrom(parse), kinds, parse.GetValue(faultRate), parse.GetValue(faultPath));
             await using var server = new SandboxServer(options).Start();
-            Console.WriteLine($"TikTok sandbox on {server.Url} (seed {options.Sample.Seed}, faults: {(kinds.Count == 0 ? "none" : $"{string.Join(",", kinds.Order())} at {options.FaultRate:P0}")}); Ctrl+C stops");
+            Console.WriteLine($"TikTok sandbox on {server.Url} (seed {options.Sample.Seed}, faults: {(kinds.Count == 0 ? "none" : $"{string.Join(",", kinds.Order(StringComparer.Ordinal))} at {options.FaultRate:P0}")}); Ctrl+C stops");
             await server.WaitAsync(cancellationToken);
             Console.WriteLine($"served {server.Requests:N0} requests, {server.FaultsInjected:N0} faults, {server.TokenRefreshes:N0} token refreshes");
         });

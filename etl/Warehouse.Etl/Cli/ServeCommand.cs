@@ -26,7 +26,9 @@ public static class ServeCommand
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
             SecretValues.AddFromConnectionString(database.ConnectionString);
             Log.Information("serve: {Database}, schedules in {TimeZone}", database.Describe(), options.TimeZone);
-            Migrator.Migrate(database);
+            // At start-up, before any job runs, the service brings a schema that is behind up to date (under the
+            // migration lock); on a current schema it changes nothing, so it can run as warehouse_etl.
+            Migrator.MigrateIfBehind(database);
 
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();

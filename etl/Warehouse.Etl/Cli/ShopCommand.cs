@@ -31,6 +31,7 @@ public static class ShopCommand
             var context = new CliContext();
             await context.RunAsync("shop add", string.Join(' ', parse.Tokens.Select(t => t.Value)), async (connection, runId) =>
             {
+                await using var staging = await context.StagingLockAsync("shop add", 300);
                 await new RunLog(context.Database).StepAsync(connection, runId, "shop " + shop.ShopId, async () =>
                 {
                     var rows = await new ShopRegistry(context.Database).AddAsync(shop, runId);
@@ -45,7 +46,7 @@ public static class ShopCommand
         list.SetAction(async _ =>
         {
             var database = new CliContext().Database;
-            Migrator.Migrate(database);
+            Migrator.EnsureCurrent(database);
             var shops = await new ShopRegistry(database).ListAsync();
             Console.WriteLine("shop_id\tname\tregion\tcurrency\ttime_zone\tdate_format");
             foreach (var shop in shops)

@@ -21,28 +21,43 @@ public static class StatusCommand
             var configuration = WarehouseSettings.LoadConfiguration();
             var options = ScheduleOptions.From(configuration);
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
-            Migrator.Migrate(database);
-            await using var connection = await database.OpenAsync();
-            await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
+            Migrator.EnsureCurrent(database);
+            await using (var connection = await database.OpenAsync())
+            {
+                // A reader login may not write etl.run: its status shows such runs as still running.
+                if (await CliContext.MayRecordRunsAsync(database, connection))
+                {
+                    await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
+                }
+            }
+
             if (Console.IsOutputRedirected)
             {
                 AnsiConsole.Profile.Width = 200;
             }
 
-            var zone = options.Zone();
-            AnsiConsole.MarkupLine($"[grey]database:[/] {Markup.Escape(database.Describe())}   [grey]times in[/] {Markup.Escape(options.TimeZone)}");
-            await ScheduleAsync(connection, options, zone);
-            await LastRunsAsync(connection, zone);
-            await FreshnessAsync(connection, zone);
+            await ShowAsync(database, options, AnsiConsole.Console);
         });
         return command;
+    }
+
+    /// <summary>Checks the schema is current (never changes it) and writes the three tables; a warehouse_reader login can run it.</summary>
+    public static async Task ShowAsync(WarehouseDatabase database, ScheduleOptions options, IAnsiConsole console)
+    {
+        Migrator.EnsureCurrent(database);
+        await using var connection = await database.OpenAsync();
+        var zone = options.Zone();
+        console.MarkupLine($"[grey]database:[/] {Markup.Escape(database.Describe())}   [grey]times in[/] {Markup.Escape(options.TimeZone)}");
+        await ScheduleAsync(console, connection, options, zone);
+        await LastRunsAsync(console, connection, zone);
+        await FreshnessAsync(console, connection, zone);
     }
 
     private sealed record TriggerRow(string JobName, string TriggerName, string? CronExpression, string? TimeZoneId, long? NextFireTime, long? PrevFireTime, string TriggerState);
 
     private sealed record NodeRow(string InstanceName, long LastCheckinTime, long CheckinInterval);
 
-    private static async Task ScheduleAsync(System.Data.Common.DbConnection connection, ScheduleOptions options, TimeZoneInfo zone)
+    private static async Task ScheduleAsync(IAnsiConsole console, System.Data.Common.DbConnection connection, ScheduleOptions options, TimeZoneInfo zone)
     {
         // Quartz's own names (etl.qrtz_TRIGGERS): folded to lower case on PostgreSQL, as created on SQL Server.
         var triggers = (await connection.QueryAsync<TriggerRow>(
@@ -88,9 +103,9 @@ public static class StatusCommand
             }
         }
 
-        AnsiConsole.Write(table);
+        console.Write(table);
         var now = DateTimeOffset.UtcNow;
-        AnsiConsole.MarkupLine(nodes.Count == 0
+        console.MarkupLine(nodes.Count == 0
             ? "[grey]scheduler nodes:[/] none (no `warehouse serve` running)"
             : "[grey]scheduler nodes:[/] " + Markup.Escape(string.Join(", ", nodes.Select(n =>
             {
@@ -116,7 +131,7 @@ public static class StatusCommand
         public long RowsRejected { get; init; }
     }
 
-    private static async Task LastRunsAsync(System.Data.Common.DbConnection connection, TimeZoneInfo zone)
+    private static async Task LastRunsAsync(IAnsiConsole console, System.Data.Common.DbConnection connection, TimeZoneInfo zone)
     {
         var runs = (await connection.QueryAsync<RunRow>(
             """
@@ -159,7 +174,7 @@ public static class StatusCommand
             table.AddRow("[grey]no runs yet[/]", "", "", "", "", "", "", "", "");
         }
 
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     private sealed class SourceRow
@@ -171,7 +186,7 @@ public static class StatusCommand
         public long EtlRunId { get; init; }
     }
 
-    private static async Task FreshnessAsync(System.Data.Common.DbConnection connection, TimeZoneInfo zone)
+    private static async Task FreshnessAsync(IAnsiConsole console, System.Data.Common.DbConnection connection, TimeZoneInfo zone)
     {
         var sources = (await connection.QueryAsync<SourceRow>(
             """
@@ -198,8 +213,8 @@ public static class StatusCommand
             table.AddRow("[grey]no watermarks yet[/]", "", "", "", "", "");
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]last successful extract:[/] " + (lastExtract is null ? "never" : $"{Time(lastExtract.Value, zone)} ({Age(now - lastExtract.Value)} ago)"));
+        console.Write(table);
+        console.MarkupLine("[grey]last successful extract:[/] " + (lastExtract is null ? "never" : $"{Time(lastExtract.Value, zone)} ({Age(now - lastExtract.Value)} ago)"));
     }
 
     private static string Ticks(long? ticks, TimeZoneInfo zone) =>

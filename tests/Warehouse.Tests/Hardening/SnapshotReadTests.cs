@@ -135,7 +135,7 @@ public sealed class SnapshotReadTests(WarehouseFixture fixture) : IClassFixture<
     public void SQL_Servers_snapshot_migration_runs_without_a_transaction_and_no_other_script_does()
     {
         Assert.Equal(["0024_snapshot_reads.sql"],
-            Migrator.Scripts(Engine.SqlServer).Where(Migrator.RunsWithoutTransaction).Select(s => s.Name.Split('/').Last()));
-        Assert.DoesNotContain(Migrator.Scripts(Engine.Postgres), Migrator.RunsWithoutTransaction);
+            Migrator.Migrations(Engine.SqlServer).Where(Migrator.RunsWithoutTransaction).Select(s => s.Name.Split('/').Last()));
+        Assert.DoesNotContain(Migrator.Migrations(Engine.Postgres), Migrator.RunsWithoutTransaction);
     }
 }

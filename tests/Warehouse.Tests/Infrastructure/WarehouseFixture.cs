@@ -45,7 +45,7 @@ public sealed class WarehouseFixture : IAsyncLifetime
                 SchemasToInclude = ["stg", "fact", "etl"],
                 TablesToIgnore =
                 [
-                    new Table("etl", "schema_version"), new Table("etl", "setting"), new Table("etl", "time_zone_map"),
+                    new Table("etl", "schema_version"), new Table("etl", "script_hash"), new Table("etl", "setting"), new Table("etl", "time_zone_map"),
                 ],
             });
             respawners[engine] = respawner;

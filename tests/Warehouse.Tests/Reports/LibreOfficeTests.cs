@@ -70,6 +70,9 @@ public sealed class LibreOfficeTests(ReportFixture fixture) : IClassFixture<Repo
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // LibreOffice writes CSV numbers in the locale's format: '.' decimals whatever LANG the tests run under.
+        start.Environment["LC_ALL"] = "C.UTF-8";
+        start.Environment["LANG"] = "C.UTF-8";
         foreach (var argument in new[] { $"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", format, "--outdir", output, workbook })
         {
             start.ArgumentList.Add(argument);

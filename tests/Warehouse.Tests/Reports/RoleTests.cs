@@ -6,7 +6,8 @@ using Warehouse.Tests.Infrastructure;
 namespace Warehouse.Tests.Reports;
 
 /// <summary>
-/// The roles of migration 0008: warehouse_reader reads rpt, dim and fact and nothing else;
+/// The roles of migrations 0008 and 0015: warehouse_reader reads rpt, dim and fact, and of etl only what
+/// `warehouse status` shows and the schema version (never staging, work tables, rejects or settings);
 /// warehouse_etl writes stg, dim, fact and etl. Checked by acting as each role (PostgreSQL: SET ROLE;
 /// SQL Server: a user without login in the role, EXECUTE AS USER).
 /// </summary>
@@ -20,13 +21,15 @@ public sealed class RoleTests(WarehouseFixture fixture) : IClassFixture<Warehous
         await using var connection = await database.OpenAsync();
         await ActAsAsync(connection, engine, "warehouse_reader");
 
-        foreach (var table in new[] { "rpt.sku_profit", "rpt.reconciliation", "rpt.dim_date", "dim.product", "fact.sku_daily" })
+        foreach (var table in new[] { "rpt.sku_profit", "rpt.reconciliation", "rpt.dim_date", "dim.product", "fact.sku_daily", "etl.run", "etl.schema_version", "etl.script_hash" })
         {
             await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
         }
 
         await AssertDeniedAsync(connection, "SELECT COUNT(*) FROM stg.shop_order");
-        await AssertDeniedAsync(connection, "SELECT COUNT(*) FROM etl.run");
+        await AssertDeniedAsync(connection, "SELECT COUNT(*) FROM etl.reject");
+        await AssertDeniedAsync(connection, "SELECT COUNT(*) FROM etl.work_order_line");
+        await AssertDeniedAsync(connection, "INSERT INTO etl.run (command, arguments, started_at, status) VALUES ('x', 'x', CURRENT_TIMESTAMP, 'running')");
         await AssertDeniedAsync(connection, "INSERT INTO dim.traffic_source (traffic_source_key, traffic_source, description) VALUES (99, 'x', 'x')");
         await AssertDeniedAsync(connection, "DELETE FROM fact.sku_daily");
         await AssertDeniedAsync(connection, "UPDATE etl.setting SET setting_value = '0.5' WHERE setting_name = 'commission_rate'");
