@@ -42,7 +42,7 @@ public sealed class RunLog(WarehouseDatabase database)
         try
         {
             var result = await step();
-            await FinishStepAsync(connection, runId, stepNumber, "succeeded", result, null);
+            await FinishStepAsync(connection, runId, stepNumber, "succeeded", result, result.Message);
             return result with { Seconds = clock.Elapsed.TotalSeconds };
         }
         catch (Exception error)
@@ -69,4 +69,5 @@ public sealed class RunLog(WarehouseDatabase database)
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }
 
-public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0);
+/// <summary>A step's rows and seconds; <see cref="Message"/>, when set, is what it did in words (etl.run_step.message).</summary>
+public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0, string? Message = null);
