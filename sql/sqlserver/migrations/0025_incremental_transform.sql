@@ -21,7 +21,7 @@ CREATE TABLE etl.transform_basis (
     view_window_days    int                NOT NULL,
     allocation_method   nvarchar(10)       NOT NULL,
     transform_run_id    bigint             NOT NULL,  -- the transform that published the facts
-    published_at        datetimeoffset(3)  NOT NULL,
+    published_at        datetimeoffset(3)  NOT NULL,  -- when that transform published them
     CONSTRAINT pk_etl_transform_basis PRIMARY KEY (basis_id)
 );
 GO
@@ -29,7 +29,7 @@ GO
 -- Children a re-sent parent no longer has: staging deletes them, so no row carries a run id;
 -- the load records here whose order (or SKU) they belonged to, for the next transform.
 CREATE TABLE etl.staging_deletion (
-    deletion_id         bigint IDENTITY(1,1) NOT NULL,
+    deletion_id         bigint IDENTITY(1,1) NOT NULL,  -- numbers the recorded deletions
     etl_run_id          bigint        NOT NULL,  -- the load that deleted them
     table_name          nvarchar(64)  NOT NULL,  -- the staging table, e.g. order_line_item
     shop_id             nvarchar(64)  NOT NULL,
