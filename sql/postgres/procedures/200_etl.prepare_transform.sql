@@ -11,7 +11,8 @@
 --   order's day now and the day it was published on;
 --   orders a new touchpoint (or a changed ad) reaches within the longest window (28 days or the
 --   run's click window);
---   the SKU of a new SKU cost from its effective date; the shop of a new cost setting or rate card
+--   the SKU of a new SKU cost from its effective date (dimension rows changed by a transform after
+--   the one that published the facts, this one included, count as changes too); the shop of a new cost setting or rate card
 --   from its effective date; a changed SKU's lines, GMV Max rows and mapped ads;
 --   new ad report and GMV Max rows; every day a campaign with a changed mapping or entity spent;
 --   and --from/--to (days recomputed as well).
@@ -176,13 +177,13 @@ BEGIN
         JOIN stg.shop_order AS o
           ON o.shop_id = x.shop_id AND o.user_id = x.buyer_user_id
          AND o.paid_time BETWEEN x.event_time AND x.event_time + v_reach_seconds
-        WHERE ad.etl_run_id = p_run_id AND ad.ad_id <> ''
+        WHERE ad.etl_run_id > v_basis.transform_run_id AND ad.ad_id <> ''
         UNION ALL
         -- a SKU new to (or changed in) dim.product: its lines get (or change) their product
         SELECT x.shop_id, x.order_id, 'catalogue'
         FROM dim.product AS product
         JOIN stg.order_line_item AS x ON x.shop_id = product.shop_id AND x.sku_id = product.sku_id
-        WHERE product.etl_run_id = p_run_id;
+        WHERE product.etl_run_id > v_basis.transform_run_id;
 
         SELECT COUNT(*) INTO v_changed_orders FROM (SELECT DISTINCT shop_id, order_id FROM changed_order) AS o;
 
@@ -201,7 +202,7 @@ BEGIN
             FROM dim.campaign AS changed_entity
             JOIN dim.campaign AS campaign
               ON campaign.advertiser_id = changed_entity.advertiser_id AND campaign.campaign_id = changed_entity.campaign_id
-            WHERE changed_entity.etl_run_id = p_run_id
+            WHERE changed_entity.etl_run_id > v_basis.transform_run_id
             UNION
             -- a changed SKU's mapped campaigns
             SELECT campaign.campaign_key, campaign.advertiser_id, campaign.campaign_id, 'catalogue'
@@ -210,7 +211,7 @@ BEGIN
               ON map.shop_id = product.shop_id
              AND (map.sku_id = product.sku_id OR (map.sku_id = '' AND map.product_id = product.product_id))
             JOIN dim.campaign AS campaign ON campaign.advertiser_id = map.advertiser_id AND campaign.campaign_id = map.campaign_id
-            WHERE product.etl_run_id = p_run_id
+            WHERE product.etl_run_id > v_basis.transform_run_id
         )
         -- the changed orders' days: where they fall now, and where they were published
         SELECT changed.change_kind, d.date_key
@@ -252,13 +253,13 @@ BEGIN
         SELECT 'catalogue', published.date_key
         FROM dim.product AS product
         JOIN fact.sku_daily AS published ON published.product_key = product.product_key
-        WHERE product.etl_run_id = p_run_id
+        WHERE product.etl_run_id > v_basis.transform_run_id
         UNION
         SELECT 'catalogue', d.date_key
         FROM dim.product AS product
         JOIN stg.gmv_max_product_daily AS report ON report.store_id = product.shop_id AND report.item_group_id = product.product_id
         JOIN dim.date AS d ON d.calendar_date = report.stat_time_day
-        WHERE product.etl_run_id = p_run_id
+        WHERE product.etl_run_id > v_basis.transform_run_id
         UNION
         -- ad spend rows
         SELECT 'ad report', d.date_key
