@@ -15,7 +15,7 @@ namespace Warehouse.Bench;
 /// <item>a late returns file: the returns (not already in the day) of the orders created in 30 old days (90 to 61
 /// days before the last day), arriving after both.</item>
 /// </list>
-/// Days are UTC days of the epoch times. Children go with their parent.
+/// The day is the last 24 hours of order times (and the last report day of the ad rows). Children go with their parent.
 /// </summary>
 public static class BenchPortions
 {
@@ -40,9 +40,11 @@ public static class BenchPortions
             orderCreated[row["shop_id"] + "|" + row["order_id"]] = long.Parse(row["create_time"], CultureInfo.InvariantCulture);
         }
 
+        // the day: the last 24 hours of orders (shops' local days straddle UTC midnight), and the ad rows of the last report day
         var lastTime = orderCreated.Values.Max();
-        var dayStart = lastTime - lastTime % 86400;
-        var lastDay = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(dayStart).UtcDateTime);
+        var dayStart = lastTime + 1 - 86400;
+        var lastDay = Read(Path.Combine(sample, "ad_report_daily.csv")).Rows
+            .Select(row => DateOnly.ParseExact(row["stat_time_day"], "yyyy-MM-dd", CultureInfo.InvariantCulture)).Max();
         var (lateStart, lateEnd) = (dayStart - 90 * 86400, dayStart - 60 * 86400);
         bool NewOrder(IReadOnlyDictionary<string, string> row) => orderCreated.GetValueOrDefault(row["shop_id"] + "|" + row["order_id"]) >= dayStart;
         bool OnDay(IReadOnlyDictionary<string, string> row, string time) => long.TryParse(row[time], CultureInfo.InvariantCulture, out var t) && t >= dayStart;
