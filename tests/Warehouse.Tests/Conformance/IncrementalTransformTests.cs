@@ -66,6 +66,8 @@ public sealed class IncrementalTransformTests(WarehouseFixture fixture) : IClass
             .Sku("P1", "A", unitCost: 5m).Ad("C1", "AD1")
             .Order("REACHED", Scenario.Epoch(day, 12), "buyer1", 0m, new Scenario.Line("A", 30m))
             .Order("LATER", Scenario.Epoch(day.AddDays(40), 12), "buyer1", 0m, new Scenario.Line("A", 30m))
+            // 20 days after the click: beyond the run's 7-day window, inside the 28 days the sensitivity compares
+            .Order("SENSITIVE", Scenario.Epoch(day.AddDays(20), 12), "buyer1", 0m, new Scenario.Line("A", 25m))
             .Order("OTHER", Scenario.Epoch(day, 13), "buyer2", 0m, new Scenario.Line("A", 10m));
         var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
         var first = await LineRunsAsync(run.Database);
@@ -79,10 +81,13 @@ public sealed class IncrementalTransformTests(WarehouseFixture fixture) : IClass
         Assert.Equal(1, (await run.LineAsync("OTHER", "A")).TrafficSourceKey);  // organic
         Assert.Equal(1, (await run.LineAsync("LATER", "A")).TrafficSourceKey);
         var second = await LineRunsAsync(run.Database);
-        // the day of the order it reaches is recomputed; the order 40 days later (beyond every window) is not
+        // the days of the orders it reaches are recomputed (the 28-day sensitivity window included);
+        // the order 40 days later (beyond every window) is not
         Assert.Equal(incremental, second["REACHED"]);
+        Assert.Equal(incremental, second["SENSITIVE"]);
+        Assert.Equal(1, (await run.LineAsync("SENSITIVE", "A")).TrafficSourceKey);
         Assert.Equal(first["LATER"], second["LATER"]);
-        Assert.Contains("touchpoints: 1 orders, 1 days", await PrepareMessageAsync(run.Database));
+        Assert.Contains("touchpoints: 2 orders, 2 days", await PrepareMessageAsync(run.Database));
         await AssertEqualsFullRebuildAsync(run.Database);
     }
 
