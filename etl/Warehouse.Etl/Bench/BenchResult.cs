@@ -14,8 +14,12 @@ public sealed record BenchResult
     public required double StagingToFloorRatio { get; init; }
     public required double OrderLineStagingToFloorRatio { get; init; }
     public required BenchTransform FullTransform { get; init; }
+    /// <summary>The default (incremental) transform after loading one day of new orders plus the late refunds and settlements of the weeks before, as they would really arrive.</summary>
     public required BenchTransform IncrementalTransform { get; init; }
     public required double IncrementalShareOfFull { get; init; }
+    /// <summary>The default (incremental) transform after loading a late returns file touching 30 days of old orders.</summary>
+    public required BenchTransform LateReturnsTransform { get; init; }
+    public required double LateReturnsShareOfFull { get; init; }
     public required BenchReport Report { get; init; }
     public required BenchMemory Memory { get; init; }
     public required long DatabaseBytes { get; init; }
@@ -33,9 +37,11 @@ public sealed record BenchLoad(long Rows, long Bytes, double Seconds, double Row
 
 public sealed record BenchFile(string Table, long Rows, double Seconds);
 
-public sealed record BenchStep(string Step, long RowsWritten, double Seconds);
+public sealed record BenchStep(string Step, long RowsWritten, double Seconds, string? Message = null);
 
-public sealed record BenchTransform(string From, string To, long AffectedDays, long OrderLines, double Seconds, double OrderLinesPerSecond, IReadOnlyList<BenchStep> Steps, double LoadAverage);
+/// <summary>A transform run; <see cref="Scenario"/> says what it recomputed (full, or which incremental case) and <see cref="LoadedBefore"/> what was loaded just before it.</summary>
+public sealed record BenchTransform(string From, string To, long AffectedDays, long OrderLines, double Seconds, double OrderLinesPerSecond, IReadOnlyList<BenchStep> Steps, double LoadAverage,
+    string Scenario = "full", BenchLoad? LoadedBefore = null);
 
 public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage)
 {

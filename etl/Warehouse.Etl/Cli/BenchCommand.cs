@@ -21,7 +21,7 @@ public static class BenchCommand
         var reuse = new Option<bool>("--reuse-sample") { Description = "Reuse sample files of the same options from an earlier --keep or --reuse-sample run" };
         var shops = new Option<int>("--shops") { Description = "Shops", DefaultValueFactory = _ => 2 };
         var skus = new Option<int>("--skus") { Description = "SKUs across the shops", DefaultValueFactory = _ => 5000 };
-        var days = new Option<int>("--days") { Description = "Days of data (the incremental run recomputes the last one)", DefaultValueFactory = _ => 365 };
+        var days = new Option<int>("--days") { Description = "Days of data (the incremental runs load the last one, then late returns of 30 old days)", DefaultValueFactory = _ => 365 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
         var results = new Option<string?>("--results") { Description = "Folder for the JSON result (default: bench/results)" };
         var command = new Command("bench", "Benchmark load, transform and report on a fresh database against the engine's raw bulk load")

@@ -9,18 +9,19 @@ namespace Warehouse.Cli;
 /// <summary>`warehouse transform`: compute the SKU facts from staging with the etl procedures.</summary>
 public static class TransformCommand
 {
-    public static readonly Option<DateOnly?> From = new("--from") { Description = "First day to recompute (with --to); default: full rebuild" };
-    public static readonly Option<DateOnly?> To = new("--to") { Description = "Last day to recompute" };
+    public static readonly Option<DateOnly?> From = new("--from") { Description = "First day to recompute as well as what changed (with --to)" };
+    public static readonly Option<DateOnly?> To = new("--to") { Description = "Last day to recompute as well as what changed" };
+    public static readonly Option<bool> Full = new("--full") { Description = "Rebuild every fact in full instead of recomputing what changed since the last transform" };
     public static readonly Option<int> ClickWindow = new("--click-window") { Description = "Click attribution window in days: 1, 7, 14 or 28", DefaultValueFactory = _ => 7 };
     public static readonly Option<int> ViewWindow = new("--view-window") { Description = "View attribution window in days: 0 or 1", DefaultValueFactory = _ => 1 };
     public static readonly Option<string> Method = new("--method") { Description = "Allocation method: revenue, units or margin", DefaultValueFactory = _ => "revenue" };
 
     public static Command Create()
     {
-        var command = new Command("transform", "Compute order lines, attribution, ad spend per SKU, SKU daily and period facts") { From, To, ClickWindow, ViewWindow, Method };
+        var command = new Command("transform", "Compute order lines, attribution, ad spend per SKU, SKU daily and period facts: what changed in staging since the last transform (the first is full), or everything with --full") { From, To, Full, ClickWindow, ViewWindow, Method };
         command.SetAction(async parse =>
         {
-            var options = new TransformOptions(parse.GetValue(From), parse.GetValue(To), parse.GetValue(ClickWindow), parse.GetValue(ViewWindow), parse.GetValue(Method)!);
+            var options = new TransformOptions(parse.GetValue(From), parse.GetValue(To), parse.GetValue(ClickWindow), parse.GetValue(ViewWindow), parse.GetValue(Method)!, parse.GetValue(Full));
             options.Validate();
             var context = new CliContext();
             // The work tables are shared: never two transforms at once, nor one while an extract writes staging.

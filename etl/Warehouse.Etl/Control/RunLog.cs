@@ -134,7 +134,7 @@ public sealed class RunLog(WarehouseDatabase database)
         try
         {
             var result = await step();
-            await FinishStepAsync(connection, runId, stepNumber, "succeeded", result, null);
+            await FinishStepAsync(connection, runId, stepNumber, "succeeded", result, result.Message);
             return result with { Seconds = clock.Elapsed.TotalSeconds };
         }
         catch (Exception error)
@@ -166,7 +166,8 @@ public sealed class RunLog(WarehouseDatabase database)
     }
 }
 
-public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0)
+/// <summary>A step's rows and seconds; <see cref="Message"/>, when set, is what it did in words (etl.run_step.message).</summary>
+public sealed record StepResult(long RowsRead, long RowsWritten, long RowsRejected, double Seconds = 0, string? Message = null)
 {
     /// <summary>Input rows that repeated the key of a later row of the same file and were replaced by it (the last row wins).</summary>
     public long RowsDuplicate { get; init; }

@@ -178,7 +178,7 @@ public sealed class TransformScheduleOptions
 
     public string AllocationMethod { get; set; } = "revenue";
 
-    /// <summary>Days recomputed by a scheduled transform, ending today; 0 = full rebuild.</summary>
+    /// <summary>Days ending today a scheduled transform recomputes as well as what changed since the last one; 0 (default) = only what changed.</summary>
     public int Days { get; set; }
 }
 

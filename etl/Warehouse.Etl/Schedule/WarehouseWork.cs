@@ -40,6 +40,8 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
     {
         var settings = options.Transform;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), options.Zone()).DateTime);
+        // The default transform: what changed since the last one (a first run is full), plus the
+        // configured days ending today, if any.
         var transform = settings.Days > 0
             ? new TransformOptions(today.AddDays(1 - settings.Days), today, settings.ClickWindowDays, settings.ViewWindowDays, settings.AllocationMethod)
             : new TransformOptions(null, null, settings.ClickWindowDays, settings.ViewWindowDays, settings.AllocationMethod);

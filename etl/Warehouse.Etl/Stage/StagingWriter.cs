@@ -288,9 +288,16 @@ public sealed class StagingWriter(Engine engine)
 
             var gone = $"EXISTS (SELECT 1 FROM {temp} AS parent WHERE {string.Join(" AND ", parent.Select(p => $"parent.{p} = existing.{p}"))}) "
                 + $"AND NOT EXISTS (SELECT 1 FROM {temp} AS incoming WHERE {keyMatch("incoming", "existing")})";
+            // No row is left to carry a run id: etl.staging_deletion records the order (or SKU) they
+            // belonged to, so the next transform recomputes it.
+            var changedKey = columns.Contains("order_id", StringComparer.OrdinalIgnoreCase) ? "order_id" : "sku_id";
             deleteGone = isPostgres
-                ? $"DELETE FROM stg.{table.Name} AS existing WHERE {gone};"
-                : $"DELETE existing FROM stg.{table.Name} AS existing WHERE {gone};";
+                ? $"""
+                  WITH removed AS (DELETE FROM stg.{table.Name} AS existing WHERE {gone} RETURNING existing.shop_id, existing.{changedKey})
+                  INSERT INTO etl.staging_deletion (etl_run_id, table_name, shop_id, {changedKey})
+                  SELECT @runId, '{table.Name}', shop_id, {changedKey} FROM removed;
+                  """
+                : $"DELETE existing OUTPUT @runId, '{table.Name}', deleted.shop_id, deleted.{changedKey} INTO etl.staging_deletion (etl_run_id, table_name, shop_id, {changedKey}) FROM stg.{table.Name} AS existing WHERE {gone};";
         }
 
         // PostgreSQL: no index on the temporary table. Its joins here run as hash joins (or through the staging
@@ -300,7 +307,7 @@ public sealed class StagingWriter(Engine engine)
         var duplicates = await connection.ExecuteAsync(new CommandDefinition(dedupe, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         if (deleteGone is not null)
         {
-            var removed = await connection.ExecuteAsync(new CommandDefinition(deleteGone, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            var removed = await connection.ExecuteAsync(new CommandDefinition(deleteGone, new { runId }, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
             if (removed > 0)
             {
                 Serilog.Log.Information("stg.{Table}: {Removed} rows removed, their parent was re-sent without them", table.Name, removed);

@@ -1,15 +1,18 @@
 namespace Warehouse.Transform;
 
 /// <summary>
-/// The settings of one transform run (profit model sections 2 and 4): the days to recompute
-/// (none = full rebuild), the attribution windows and the allocation method.
+/// The settings of one transform run (profit model sections 2 and 4). By default the run is
+/// incremental: it recomputes what changed in staging since the last transform (the first run
+/// is a full one); <see cref="Full"/> forces a full rebuild; From/To are days recomputed as well.
+/// Then the attribution windows and the allocation method.
 /// </summary>
 public sealed record TransformOptions(
     DateOnly? From = null,
     DateOnly? To = null,
     int ClickWindowDays = 7,
     int ViewWindowDays = 1,
-    string AllocationMethod = "revenue")
+    string AllocationMethod = "revenue",
+    bool Full = false)
 {
     public static readonly int[] ClickWindows = [1, 7, 14, 28];
     public static readonly int[] ViewWindows = [0, 1];

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Warehouse.Control;
 using Warehouse.Database;
@@ -10,6 +12,8 @@ namespace Warehouse.Transform;
 /// to etl.run_step with its rows and seconds. Every step writes work tables only until
 /// publish_transform checks the invariants and publishes the recomputed days into fact in one
 /// transaction; then publish_shop_expense rebuilds the (small) fixed-expense fact in one of its own.
+/// prepare_transform decides what is recomputed (incremental by default, see <see cref="TransformOptions"/>);
+/// its run_step message says what and why, and publish_transform's says what was published.
 /// </summary>
 public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
 {
@@ -25,6 +29,11 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
             ["p_run_id"] = run,
             ["p_from"] = o.From,
             ["p_to"] = o.To,
+            ["p_full"] = o.Full,
+            ["p_click_window_days"] = o.ClickWindowDays,
+            ["p_view_window_days"] = o.ViewWindowDays,
+            ["p_allocation_method"] = o.AllocationMethod,
+            ["p_procedures_hash"] = null, // set by RunAsync: the hash of this engine's procedure scripts
         }),
         new("etl.compute_order_line", (o, run) => new()
         {
@@ -57,12 +66,24 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(step.Procedure);
+            var parameters = step.Parameters(options, runId);
+            if (parameters.ContainsKey("p_procedures_hash"))
+            {
+                parameters["p_procedures_hash"] = ProceduresHash(database.Engine);
+            }
+
             var result = await runLog.StepAsync(connection, runId, step.Procedure, async () =>
             {
                 try
                 {
-                    var rows = await database.CallProcedureAsync(connection, step.Procedure, step.Parameters(options, runId), cancellationToken);
-                    return new StepResult(0, rows, 0);
+                    var rows = await database.CallProcedureAsync(connection, step.Procedure, parameters, cancellationToken);
+                    var message = await StepMessageAsync(connection, step.Procedure);
+                    if (message is not null)
+                    {
+                        Serilog.Log.Information("{Step}: {Message}", step.Procedure, message);
+                    }
+
+                    return new StepResult(0, rows, 0, Message: message);
                 }
                 catch (DbException error) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -112,4 +133,35 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
             return "";
         }
     }
+
+    /// <summary>
+    /// The hash of this engine's procedure scripts as this build carries them (and `warehouse migrate`
+    /// installs them): facts published by other procedures are rebuilt in full.
+    /// </summary>
+    public static string ProceduresHash(Engine engine)
+    {
+        var text = new StringBuilder();
+        foreach (var script in Migrator.Definitions(engine).Where(d => d.Group == "procedures"))
+        {
+            text.Append(script.Name).Append('\n').Append(script.Sql.ReplaceLineEndings("\n")).Append('\n');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32].ToLowerInvariant();
+    }
+
+    /// <summary>What prepare_transform chose to recompute and why; what publish_transform published.</summary>
+    private static async Task<string?> StepMessageAsync(DbConnection connection, string procedure) => procedure switch
+    {
+        "etl.prepare_transform" => await connection.ExecuteScalarAsync<string?>("SELECT reason FROM etl.work_transform_plan"),
+        "etl.publish_transform" => await connection.QuerySingleAsync<string>(
+            """
+            SELECT CONCAT('published ', (SELECT COUNT(*) FROM etl.work_affected_date), ' days: ',
+                          (SELECT COUNT(*) FROM etl.work_order_line), ' order lines of ',
+                          (SELECT COUNT(DISTINCT order_number) FROM etl.work_order_line), ' orders, ',
+                          (SELECT COUNT(*) FROM etl.work_sku_daily), ' SKU-days, ',
+                          (SELECT COUNT(*) FROM etl.work_review_period), ' review periods (',
+                          (SELECT COUNT(*) FROM etl.work_sku_period), ' SKU-periods)')
+            """),
+        _ => null,
+    };
 }

@@ -1,6 +1,7 @@
 -- Profit model section 6: per SKU and review period (the 28 days ending each Sunday, and the
 -- latest day with data), the tier, the action, the reason in words, and the stock position.
 -- Reads published daily facts outside the recomputed days and the work rows inside them.
+-- Incremental runs recompute the periods their days reach (etl.prepare_transform says when all).
 CREATE OR REPLACE PROCEDURE etl.compute_sku_period(p_run_id bigint, INOUT p_rows_written bigint DEFAULT 0)
 LANGUAGE plpgsql
 AS $$
@@ -18,6 +19,9 @@ DECLARE
     v_last_date date;
     v_from_key integer;
     v_to_key integer;
+    v_published_first_date date;
+    v_published_last_date date;
+    v_all_periods boolean;
 BEGIN
     PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     -- The first and last day with SKU data, published or recomputed.
@@ -32,13 +36,41 @@ BEGIN
     ) AS bounds
     JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
 
-    -- Only the published days a recomputed review period can reach: an incremental run reads
-    -- a few weeks of facts, not every day ever published.
-    SELECT CAST(to_char(MIN(d.calendar_date) - (v_review_days - 1), 'YYYYMMDD') AS integer),
-           CAST(to_char(MAX(d.calendar_date) + (v_review_days - 1), 'YYYYMMDD') AS integer)
-    INTO v_from_key, v_to_key
-    FROM etl.work_affected_date AS affected
-    JOIN dim.date AS d ON d.date_key = affected.date_key;
+    -- Published bounds: a review period beyond the new bounds must go (all periods are recomputed),
+    -- and Sundays between the published last day and the new one get their first period.
+    SELECT MIN(d.calendar_date), MAX(d.calendar_date) INTO v_published_first_date, v_published_last_date
+    FROM (SELECT MIN(date_key) AS first_key, MAX(date_key) AS last_key FROM fact.sku_daily WHERE product_key <> 0) AS bounds
+    JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
+    SELECT all_periods INTO v_all_periods FROM etl.work_transform_plan;
+    v_all_periods := COALESCE(v_all_periods, true) OR v_published_last_date IS NULL
+                     OR COALESCE(v_first_date > v_published_first_date OR v_last_date < v_published_last_date, false);
+    UPDATE etl.work_transform_plan SET all_periods = v_all_periods WHERE all_periods <> v_all_periods;
+
+    -- The periods recomputed: every one when all are (a full rebuild, or on-hand units, lead times
+    -- or the data bounds changed); else those containing a recomputed day, the latest day's
+    -- (every run), and the Sundays the latest day passed since the facts were published.
+    CREATE TEMP TABLE review_period ON COMMIT DROP AS
+    WITH data_bounds AS (
+        SELECT v_first_date AS first_date, v_last_date AS last_date
+    )
+    SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
+           period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
+    FROM dim.date AS period_end
+    CROSS JOIN data_bounds
+    JOIN dim.date AS period_start ON period_start.calendar_date = period_end.calendar_date - (v_review_days - 1)
+    WHERE (period_end.day_of_week = 7 OR period_end.calendar_date = data_bounds.last_date)
+      AND period_end.calendar_date BETWEEN data_bounds.first_date AND data_bounds.last_date
+      AND (v_all_periods
+           OR period_end.calendar_date = data_bounds.last_date
+           OR period_end.calendar_date > v_published_last_date
+           OR EXISTS (SELECT 1 FROM etl.work_affected_date AS affected
+                      WHERE affected.date_key BETWEEN period_start.date_key AND period_end.date_key));
+
+    INSERT INTO etl.work_review_period (period_end_date_key) SELECT period_end_date_key FROM review_period;
+
+    -- Only the published days a recomputed review period reads: an incremental run reads a few
+    -- weeks of facts, not every day ever published.
+    SELECT MIN(period_start_date_key), MAX(period_end_date_key) INTO v_from_key, v_to_key FROM review_period;
 
     CREATE TEMP TABLE all_sku_daily ON COMMIT DROP AS
     SELECT daily.date_key, daily.shop_key, daily.product_key, daily.orders, daily.units, daily.gmv, daily.refund_amount,
@@ -52,20 +84,6 @@ BEGIN
            net_revenue, contribution_before_ads, ad_spend, contribution_after_ads, attributed_gmv
     FROM etl.work_sku_daily
     WHERE product_key <> 0;
-
-    CREATE TEMP TABLE review_period ON COMMIT DROP AS
-    WITH data_bounds AS (
-        SELECT v_first_date AS first_date, v_last_date AS last_date
-    )
-    SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
-           period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
-    FROM dim.date AS period_end
-    CROSS JOIN data_bounds
-    JOIN dim.date AS period_start ON period_start.calendar_date = period_end.calendar_date - (v_review_days - 1)
-    WHERE (period_end.day_of_week = 7 OR period_end.calendar_date = data_bounds.last_date)
-      AND period_end.calendar_date BETWEEN data_bounds.first_date AND data_bounds.last_date
-      AND EXISTS (SELECT 1 FROM etl.work_affected_date AS affected
-                  WHERE affected.date_key BETWEEN period_start.date_key AND period_end.date_key);
 
     INSERT INTO etl.work_sku_period (
         period_end_date_key, period_start_date_key, shop_key, product_key, orders, units, gmv, refund_amount,

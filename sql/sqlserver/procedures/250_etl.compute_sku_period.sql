@@ -1,6 +1,7 @@
 -- Profit model section 6: per SKU and review period (the 28 days ending each Sunday, and the
 -- latest day with data), the tier, the action, the reason in words, and the stock position.
 -- Reads published daily facts outside the recomputed days and the work rows inside them.
+-- Incremental runs recompute the periods their days reach (etl.prepare_transform says when all).
 DROP PROCEDURE IF EXISTS etl.compute_sku_period;
 GO
 
@@ -41,14 +42,47 @@ BEGIN
         ) AS bounds
         JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
 
-        -- Only the published days a recomputed review period can reach: an incremental run reads
-        -- a few weeks of facts, not every day ever published.
+        -- Published bounds: a review period beyond the new bounds must go (all periods are recomputed),
+        -- and Sundays between the published last day and the new one get their first period.
+        DECLARE @v_published_first_date date;
+        DECLARE @v_published_last_date date;
+        DECLARE @v_all_periods bit;
+        SELECT @v_published_first_date = MIN(d.calendar_date), @v_published_last_date = MAX(d.calendar_date)
+        FROM (SELECT MIN(date_key) AS first_key, MAX(date_key) AS last_key FROM fact.sku_daily WHERE product_key <> 0) AS bounds
+        JOIN dim.date AS d ON d.date_key IN (bounds.first_key, bounds.last_key);
+        SELECT @v_all_periods = all_periods FROM etl.work_transform_plan;
+        IF @v_all_periods IS NULL OR @v_all_periods = 1 OR @v_published_last_date IS NULL
+           OR @v_first_date > @v_published_first_date OR @v_last_date < @v_published_last_date
+            SET @v_all_periods = 1;
+        UPDATE etl.work_transform_plan SET all_periods = @v_all_periods WHERE all_periods <> @v_all_periods;
+
+        -- The periods recomputed: every one when all are (a full rebuild, or on-hand units, lead times
+        -- or the data bounds changed); else those containing a recomputed day, the latest day's
+        -- (every run), and the Sundays the latest day passed since the facts were published.
+        WITH data_bounds AS (
+            SELECT @v_first_date AS first_date, @v_last_date AS last_date
+        )
+        SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
+               period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
+        INTO #review_period
+        FROM dim.date AS period_end
+        CROSS JOIN data_bounds
+        JOIN dim.date AS period_start ON period_start.calendar_date = DATEADD(day, -(@v_review_days - 1), period_end.calendar_date)
+        WHERE (period_end.day_of_week = 7 OR period_end.calendar_date = data_bounds.last_date)
+          AND period_end.calendar_date BETWEEN data_bounds.first_date AND data_bounds.last_date
+          AND (@v_all_periods = 1
+               OR period_end.calendar_date = data_bounds.last_date
+               OR period_end.calendar_date > @v_published_last_date
+               OR EXISTS (SELECT 1 FROM etl.work_affected_date AS affected
+                          WHERE affected.date_key BETWEEN period_start.date_key AND period_end.date_key));
+
+        INSERT INTO etl.work_review_period (period_end_date_key) SELECT period_end_date_key FROM #review_period;
+
+        -- Only the published days a recomputed review period reads: an incremental run reads a few
+        -- weeks of facts, not every day ever published.
         DECLARE @v_from_key int;
         DECLARE @v_to_key int;
-        SELECT @v_from_key = CAST(CONVERT(char(8), DATEADD(day, -(@v_review_days - 1), MIN(d.calendar_date)), 112) AS int),
-               @v_to_key = CAST(CONVERT(char(8), DATEADD(day, @v_review_days - 1, MAX(d.calendar_date)), 112) AS int)
-        FROM etl.work_affected_date AS affected
-        JOIN dim.date AS d ON d.date_key = affected.date_key;
+        SELECT @v_from_key = MIN(period_start_date_key), @v_to_key = MAX(period_end_date_key) FROM #review_period;
 
         SELECT daily.date_key, daily.shop_key, daily.product_key, daily.orders, daily.units, daily.gmv, daily.refund_amount,
                daily.net_revenue, daily.contribution_before_ads, daily.ad_spend, daily.contribution_after_ads, daily.attributed_gmv
@@ -62,20 +96,6 @@ BEGIN
                net_revenue, contribution_before_ads, ad_spend, contribution_after_ads, attributed_gmv
         FROM etl.work_sku_daily
         WHERE product_key <> 0;
-
-        WITH data_bounds AS (
-            SELECT @v_first_date AS first_date, @v_last_date AS last_date
-        )
-        SELECT period_end.date_key AS period_end_date_key, period_end.calendar_date AS period_end_date,
-               period_start.date_key AS period_start_date_key, period_start.calendar_date AS period_start_date
-        INTO #review_period
-        FROM dim.date AS period_end
-        CROSS JOIN data_bounds
-        JOIN dim.date AS period_start ON period_start.calendar_date = DATEADD(day, -(@v_review_days - 1), period_end.calendar_date)
-        WHERE (period_end.day_of_week = 7 OR period_end.calendar_date = data_bounds.last_date)
-          AND period_end.calendar_date BETWEEN data_bounds.first_date AND data_bounds.last_date
-          AND EXISTS (SELECT 1 FROM etl.work_affected_date AS affected
-                      WHERE affected.date_key BETWEEN period_start.date_key AND period_end.date_key);
 
         WITH period_total AS (
             SELECT period.period_end_date_key, period.period_start_date_key, daily.shop_key, daily.product_key,

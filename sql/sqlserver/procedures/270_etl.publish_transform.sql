@@ -24,11 +24,13 @@ BEGIN
         DELETE FROM fact.sku_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
         DELETE FROM fact.settlement_check WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
         DELETE FROM fact.sku_attribution_sensitivity WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
-        -- Review periods that were recomputed, and a previous "latest day" period that is no longer latest.
+        -- Review periods that were recomputed (all of them when the plan says so), and a previous
+        -- "latest day" period that is no longer latest (the latest day's is recomputed by every run).
         DELETE FROM fact.sku_period
-        WHERE period_end_date_key IN (SELECT period_end_date_key FROM etl.work_sku_period)
+        WHERE EXISTS (SELECT 1 FROM etl.work_transform_plan WHERE all_periods = 1)
+           OR period_end_date_key IN (SELECT period_end_date_key FROM etl.work_review_period)
            OR (period_end_date_key NOT IN (SELECT date_key FROM dim.date WHERE day_of_week = 7)
-               AND EXISTS (SELECT 1 FROM etl.work_sku_period));
+               AND EXISTS (SELECT 1 FROM etl.work_review_period));
 
         INSERT INTO fact.order_line (
             shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key, order_status,
@@ -54,6 +56,17 @@ BEGIN
         INSERT INTO fact.sku_period SELECT * FROM etl.work_sku_period;
         SET @v_rows = @@ROWCOUNT;
         SET @p_rows_written = @p_rows_written + @v_rows;
+
+        -- What the facts now include and were computed with, in the same transaction: the next
+        -- transform recomputes only what changed after this.
+        INSERT INTO etl.transform_consumed_run (etl_run_id, transform_run_id)
+        SELECT etl_run_id, @p_run_id FROM etl.work_source_run;
+        DELETE FROM etl.staging_deletion WHERE etl_run_id IN (SELECT etl_run_id FROM etl.work_source_run);
+        DELETE FROM etl.transform_basis;
+        INSERT INTO etl.transform_basis (basis_id, settings_hash, procedures_hash, click_window_days, view_window_days,
+                                         allocation_method, transform_run_id, published_at)
+        SELECT 1, settings_hash, procedures_hash, click_window_days, view_window_days, allocation_method, @p_run_id, SYSDATETIMEOFFSET()
+        FROM etl.work_transform_plan;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY

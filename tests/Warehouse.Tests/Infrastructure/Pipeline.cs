@@ -34,17 +34,24 @@ public static class Pipeline
         return await new RunLog(database).StartAsync(connection, command, "test");
     }
 
+    /// <summary>Loads a folder as `warehouse load` does: one run, ended when the load has finished.</summary>
     public static async Task<IReadOnlyList<StagingLoader.FileResult>> LoadAsync(WarehouseDatabase database, string folder, decimal maxRejectRate = 0.01m)
     {
         var runId = await StartRunAsync(database, "load");
-        return await new StagingLoader(database, maxRejectRate).LoadFolderAsync(folder, runId);
+        var results = await new StagingLoader(database, maxRejectRate).LoadFolderAsync(folder, runId);
+        await using var connection = await database.OpenAsync();
+        await new RunLog(database).EndAsync(connection, runId, null);
+        return results;
     }
 
-    public static async Task TransformAsync(WarehouseDatabase database, TransformOptions? options = null)
+    /// <summary>A transform as `warehouse transform` runs it (incremental unless the options say full); returns its run id.</summary>
+    public static async Task<long> TransformAsync(WarehouseDatabase database, TransformOptions? options = null)
     {
         var runId = await StartRunAsync(database, "transform");
         await using var connection = await database.OpenAsync();
         await new TransformRunner(database, new RunLog(database)).RunAsync(connection, runId, options ?? new TransformOptions());
+        await new RunLog(database).EndAsync(connection, runId, null);
+        return runId;
     }
 
     /// <summary>A checksum of a table's rows in key order, without the run id columns.</summary>
