@@ -56,6 +56,18 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         new("etl.publish_shop_expense", (_, run) => new() { ["p_run_id"] = run }),
     ];
 
+    /// <summary>A step's parameters on an engine: the options, and for prepare_transform the hash of this build's procedures.</summary>
+    public static Dictionary<string, object?> Parameters(Step step, TransformOptions options, long runId, Engine engine)
+    {
+        var parameters = step.Parameters(options, runId);
+        if (parameters.ContainsKey("p_procedures_hash"))
+        {
+            parameters["p_procedures_hash"] = ProceduresHash(engine);
+        }
+
+        return parameters;
+    }
+
     public async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(
         DbConnection connection, long runId, TransformOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -66,11 +78,7 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(step.Procedure);
-            var parameters = step.Parameters(options, runId);
-            if (parameters.ContainsKey("p_procedures_hash"))
-            {
-                parameters["p_procedures_hash"] = ProceduresHash(database.Engine);
-            }
+            var parameters = Parameters(step, options, runId, database.Engine);
 
             var result = await runLog.StepAsync(connection, runId, step.Procedure, async () =>
             {

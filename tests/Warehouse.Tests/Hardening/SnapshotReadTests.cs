@@ -6,6 +6,7 @@ using Warehouse.Database;
 using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Tests.Infrastructure;
+using Warehouse.Transform;
 
 namespace Warehouse.Tests.Hardening;
 
@@ -37,7 +38,8 @@ public sealed class SnapshotReadTests(WarehouseFixture fixture) : IClassFixture<
         var request = await LastWeekAsync(reader);
         var first = Json(await ReportPeriod.ReadAsync(reader, request));
 
-        // Every SKU a dollar dearer in staging: the next publish changes COGS, contribution and tiers.
+        // Every SKU a dollar dearer in staging (a raw UPDATE carries no new run id, so the transforms
+        // below rebuild in full): the next publish changes COGS, contribution and tiers.
         await using (var staging = await database.OpenAsync(TestContext.Current.CancellationToken))
         {
             await staging.ExecuteAsync("UPDATE stg.sku_cost SET unit_cost = unit_cost + 1");
@@ -50,7 +52,7 @@ public sealed class SnapshotReadTests(WarehouseFixture fixture) : IClassFixture<
             var currency = await SkuProfitQueries.CurrencyAsync(reader, request);
             var cogs = await reader.ExecuteScalarAsync<decimal>("SELECT SUM(cogs) FROM rpt.sku_daily");
             // ... then a transform publishes in another session and commits ...
-            await Pipeline.TransformAsync(database);
+            await Pipeline.TransformAsync(database, new TransformOptions(Full: true));
             // ... and the workbook reads the rest.
             during = await SkuProfitQueries.ReadAsync(reader, request);
             Assert.Equal(cogs, await reader.ExecuteScalarAsync<decimal>("SELECT SUM(cogs) FROM rpt.sku_daily"));
@@ -85,7 +87,7 @@ public sealed class SnapshotReadTests(WarehouseFixture fixture) : IClassFixture<
         {
             if (part == "tiers")
             {
-                await Pipeline.TransformAsync(database);
+                await Pipeline.TransformAsync(database, new TransformOptions(Full: true));
                 published = true;
             }
         });

@@ -73,10 +73,10 @@ public sealed class MovedAdTests(WarehouseFixture fixture) : IClassFixture<Wareh
         // Every step up to the publish, then the work tables as a double join left them: both the
         // source-side and the allocated spend doubled, so the per-day check alone cannot see it.
         var runId = await Pipeline.StartRunAsync(run.Database, "transform");
-        var options = new TransformOptions();
+        var options = new TransformOptions(Full: true); // nothing changed in staging: an incremental run would recompute no day
         foreach (var step in TransformRunner.Steps.TakeWhile(s => s.Procedure != "etl.publish_transform"))
         {
-            await run.Database.CallProcedureAsync(connection, step.Procedure, step.Parameters(options, runId));
+            await run.Database.CallProcedureAsync(connection, step.Procedure, TransformRunner.Parameters(step, options, runId, engine));
         }
 
         await connection.ExecuteAsync("UPDATE etl.work_ad_daily SET spend = spend * 2");
