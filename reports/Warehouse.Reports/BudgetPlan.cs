@@ -81,8 +81,8 @@ public sealed record BudgetPlan(IReadOnlyList<BudgetPlanShop> Shops, IReadOnlyLi
             """
             SELECT shop_id AS ShopId, shop_name AS ShopName, sku_id AS SkuId, product_name AS ProductName, tier AS Tier, roi AS Roi,
                    current_spend AS CurrentSpend, planned_spend AS PlannedSpend, change_amount AS ChangeAmount, plan_rule AS PlanRule,
-                   reason AS Reason, pace_cap AS PaceCap, stock_cap AS StockCap, units_per_ad_money AS UnitsPerAdMoney,
-                   available_units AS AvailableUnits, restock_units AS RestockUnits, attributed_contribution_rate AS AttributedContributionRate,
+                   plan_reason AS Reason, pace_cap AS PaceCap, stock_cap AS StockCap, units_per_ad_money AS UnitsPerAdMoney,
+                   available_units AS AvailableUnits, restock_first_units AS RestockUnits, attributed_contribution_rate AS AttributedContributionRate,
                    return_factor AS ReturnFactor, current_contribution_after_ads AS CurrentContributionAfterAds,
                    expected_contribution_change AS ExpectedContributionChange, expected_contribution_after_ads AS ExpectedContributionAfterAds
             FROM rpt.budget_plan

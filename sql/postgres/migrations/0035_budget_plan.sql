@@ -15,7 +15,7 @@ WHERE NOT EXISTS (SELECT 1 FROM etl.setting AS s WHERE s.setting_name = v.settin
 CREATE TABLE fact.budget_plan_shop (
     shop_key                    integer       NOT NULL,
     period_end_date_key         integer       NOT NULL,  -- the review period the plan reads (tiers, ROI, stock)
-    week_start_date_key         integer       NOT NULL,  -- first day of the current week (the period's last 7 days)
+    current_week_start_date_key         integer       NOT NULL,  -- first day of the current week (the period's last 7 days)
     budget                      numeric(19,4) NOT NULL,
     current_spend               numeric(19,4) NOT NULL,
     planned_spend               numeric(19,4) NOT NULL,
@@ -39,12 +39,12 @@ CREATE TABLE fact.budget_plan (
     planned_spend                   numeric(19,4) NOT NULL,
     change_amount                   numeric(19,4) NOT NULL,
     plan_rule                       varchar(20)   NOT NULL,
-    reason                          varchar(1000) NOT NULL,
+    plan_reason                          varchar(1000) NOT NULL,
     pace_cap                        numeric(19,4) NOT NULL,
     stock_cap                       numeric(19,4) NULL,      -- NULL: no stock limit (no units sold in the period)
     units_per_ad_money              numeric(19,6) NULL,
     available_units                 numeric(19,4) NOT NULL,
-    restock_units                   integer       NOT NULL,
+    restock_first_units                   integer       NOT NULL,
     attributed_contribution_rate    numeric(19,6) NULL,
     current_contribution_after_ads  numeric(19,4) NOT NULL,
     expected_contribution_change    numeric(19,4) NOT NULL,

@@ -7,7 +7,7 @@ SELECT shop_plan.shop_key,
        shop.currency,
        shop_plan.period_end_date_key,
        period_end.calendar_date AS period_end_date,
-       week_start.calendar_date AS week_start_date,
+       week_start.calendar_date AS current_week_start_date,
        shop_plan.budget,
        shop_plan.current_spend,
        shop_plan.planned_spend,
@@ -21,7 +21,7 @@ SELECT shop_plan.shop_key,
        totals.current_contribution_after_ads + totals.expected_contribution_change AS expected_contribution_after_ads
 FROM fact.budget_plan_shop AS shop_plan
 JOIN dim.date AS period_end ON period_end.date_key = shop_plan.period_end_date_key
-JOIN dim.date AS week_start ON week_start.date_key = shop_plan.week_start_date_key
+JOIN dim.date AS week_start ON week_start.date_key = shop_plan.current_week_start_date_key
 JOIN dim.shop AS shop ON shop.shop_key = shop_plan.shop_key
 JOIN (
     SELECT shop_key, SUM(current_contribution_after_ads) AS current_contribution_after_ads,

@@ -16,7 +16,7 @@ GO
 CREATE TABLE fact.budget_plan_shop (
     shop_key                    int           NOT NULL,
     period_end_date_key         int           NOT NULL,  -- the review period the plan reads (tiers, ROI, stock)
-    week_start_date_key         int           NOT NULL,  -- first day of the current week (the period's last 7 days)
+    current_week_start_date_key         int           NOT NULL,  -- first day of the current week (the period's last 7 days)
     budget                      decimal(19,4) NOT NULL,
     current_spend               decimal(19,4) NOT NULL,
     planned_spend               decimal(19,4) NOT NULL,
@@ -41,12 +41,12 @@ CREATE TABLE fact.budget_plan (
     planned_spend                   decimal(19,4)  NOT NULL,
     change_amount                   decimal(19,4)  NOT NULL,
     plan_rule                       nvarchar(20)   NOT NULL,
-    reason                          nvarchar(1000) NOT NULL,
+    plan_reason                          nvarchar(1000) NOT NULL,
     pace_cap                        decimal(19,4)  NOT NULL,
     stock_cap                       decimal(19,4)  NULL,      -- NULL: no stock limit (no units sold in the period)
     units_per_ad_money              decimal(19,6)  NULL,
     available_units                 decimal(19,4)  NOT NULL,
-    restock_units                   int            NOT NULL,
+    restock_first_units                   int            NOT NULL,
     attributed_contribution_rate    decimal(19,6)  NULL,
     current_contribution_after_ads  decimal(19,4)  NOT NULL,
     expected_contribution_change    decimal(19,4)  NOT NULL,

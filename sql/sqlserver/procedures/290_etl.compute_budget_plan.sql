@@ -35,7 +35,7 @@ BEGIN
 
         -- Each shop's latest review period (on or before the as-of day) and its last 7 days, the current week.
         SELECT latest.shop_key, latest.period_end_date_key, period_end.calendar_date AS period_end_date,
-               week_start.date_key AS week_start_date_key, period_start.date_key AS period_start_date_key
+               week_start.date_key AS current_week_start_date_key, period_start.date_key AS period_start_date_key
         INTO #plan_period
         FROM (
             SELECT period.shop_key, MAX(period.period_end_date_key) AS period_end_date_key
@@ -53,7 +53,7 @@ BEGIN
                    SUM(daily.ad_spend) AS current_spend, SUM(daily.contribution_after_ads) AS current_contribution_after_ads
             FROM #plan_period AS shop_plan
             JOIN fact.sku_daily AS daily ON daily.shop_key = shop_plan.shop_key
-                 AND daily.date_key BETWEEN shop_plan.week_start_date_key AND shop_plan.period_end_date_key
+                 AND daily.date_key BETWEEN shop_plan.current_week_start_date_key AND shop_plan.period_end_date_key
             GROUP BY shop_plan.shop_key, daily.product_key
         ),
         paid_contribution AS (
@@ -172,8 +172,8 @@ BEGIN
             FROM planned
         )
         INSERT INTO fact.budget_plan (
-            shop_key, product_key, period_end_date_key, tier, roi, current_spend, planned_spend, change_amount, plan_rule, reason,
-            pace_cap, stock_cap, units_per_ad_money, available_units, restock_units, attributed_contribution_rate,
+            shop_key, product_key, period_end_date_key, tier, roi, current_spend, planned_spend, change_amount, plan_rule, plan_reason,
+            pace_cap, stock_cap, units_per_ad_money, available_units, restock_first_units, attributed_contribution_rate,
             current_contribution_after_ads, expected_contribution_change, etl_run_id)
         SELECT shop_key, product_key, period_end_date_key, tier, roi, current_spend, planned_spend, change_amount, plan_rule,
                CASE plan_rule
@@ -214,9 +214,9 @@ BEGIN
         SET @p_rows_written = @@ROWCOUNT;
 
         INSERT INTO fact.budget_plan_shop (
-            shop_key, period_end_date_key, week_start_date_key, budget, current_spend, planned_spend, unplaced,
+            shop_key, period_end_date_key, current_week_start_date_key, budget, current_spend, planned_spend, unplaced,
             max_change, return_factor, test_budget, keep_testing_losers, etl_run_id)
-        SELECT shop_plan.shop_key, shop_plan.period_end_date_key, shop_plan.week_start_date_key, pool.budget, pool.current_spend,
+        SELECT shop_plan.shop_key, shop_plan.period_end_date_key, shop_plan.current_week_start_date_key, pool.budget, pool.current_spend,
                totals.planned_spend, pool.budget - totals.planned_spend,
                @v_max_change, @v_return_factor, @v_test_budget, @v_keep_testing_losers, @p_run_id
         FROM #plan_period AS shop_plan
@@ -231,7 +231,7 @@ BEGIN
         SELECT N'budget_plan', spend.product_key, spend.campaign_key, MAX(sku.change_amount), SUM(spend.ad_spend)
         FROM #plan_period AS shop_plan
         JOIN fact.sku_ad_spend AS spend ON spend.shop_key = shop_plan.shop_key
-             AND spend.date_key BETWEEN shop_plan.week_start_date_key AND shop_plan.period_end_date_key
+             AND spend.date_key BETWEEN shop_plan.current_week_start_date_key AND shop_plan.period_end_date_key
         JOIN fact.budget_plan AS sku ON sku.shop_key = spend.shop_key AND sku.product_key = spend.product_key
         WHERE sku.change_amount <> 0
         GROUP BY spend.product_key, spend.campaign_key;
@@ -242,7 +242,7 @@ BEGIN
                    COUNT(DISTINCT CASE WHEN spend.product_key <> 0 THEN spend.product_key END) AS skus
             FROM #plan_period AS shop_plan
             JOIN fact.sku_ad_spend AS spend ON spend.shop_key = shop_plan.shop_key
-                 AND spend.date_key BETWEEN shop_plan.week_start_date_key AND shop_plan.period_end_date_key
+                 AND spend.date_key BETWEEN shop_plan.current_week_start_date_key AND shop_plan.period_end_date_key
             GROUP BY shop_plan.shop_key, shop_plan.period_end_date_key, spend.campaign_key
         ),
         campaign_change AS (

@@ -1,7 +1,8 @@
-using Dapper;
+using ClosedXML.Excel;
 using Warehouse.Control;
 using Warehouse.Database;
 using Warehouse.Plan;
+using Warehouse.Report;
 using Warehouse.Reports;
 using Warehouse.Tests.Infrastructure;
 
@@ -38,9 +39,10 @@ public sealed class BudgetPlanTests(WarehouseFixture fixture) : IClassFixture<Wa
     /// WINNER: 19 orders (not a hero) x 64.00 = 1216.00 - 500.00 = 716.00, ROI 1.432.
     /// TESTING: 1 order, 60.00 spend (at most the 100.00 period test budget).
     /// </summary>
-    private static Scenario FourSkuShop(int heroInventory = 1000)
+    private static Scenario FourSkuShop(int heroInventory = 1000, string heroTitle = "Product P2")
     {
         var scenario = new Scenario()
+            .Add("product", new() { ["shop_id"] = Scenario.ShopId, ["product_id"] = "P2", ["title"] = heroTitle, ["status"] = "ACTIVATE", ["create_time"] = "0", ["update_time"] = "0" })
             .Sku("P1", "LOSER", unitCost: 50m)
             .Sku("P2", "HERO", unitCost: 30m, inventory: heroInventory)
             .Sku("P3", "WINNER", unitCost: 30m, inventory: 1000)
@@ -204,5 +206,47 @@ public sealed class BudgetPlanTests(WarehouseFixture fixture) : IClassFixture<Wa
         Assert.Equal((800.00m, 240.00m, 1040.00m), (campaign["C-SHARED"].CurrentSpend, campaign["C-SHARED"].ChangeAmount, campaign["C-SHARED"].PlannedSpend));
         Assert.Equal(-250.00m, campaign["C-LOSER"].ChangeAmount);
         Assert.Equal(10.00m, Assert.Single(plan.Shops).Unplaced);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task The_workbooks_budget_plan_sheet_computes_planned_spend_and_expected_contribution_with_live_formulas(Engine engine)
+    {
+        const string title = "=HYPERLINK(\"http://x\",\"Lamp\")";
+        var run = await ScenarioRun.TransformAsync(fixture, engine, FourSkuShop(heroTitle: title));
+        var path = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"plan-{Guid.NewGuid():N}.xlsx");
+        await using (var connection = await run.Database.OpenAsync())
+        {
+            await ReportPeriod.WriteAsync(connection, new ReportRequest(new DateOnly(2026, 11, 21), new DateOnly(2026, 11, 27), Scenario.ShopId, null), path);
+        }
+
+        using var workbook = new XLWorkbook(path);
+        var sheet = workbook.Worksheet("Budget plan");
+        var header = sheet.Column(2).CellsUsed().First(c => c.GetString() == "SKU ID").Address.RowNumber;
+        int RowOf(string sku) => sheet.Column(2).CellsUsed().First(c => c.GetString() == sku).Address.RowNumber;
+        var hero = RowOf("HERO");
+        var winner = RowOf("WINNER");
+
+        // the product title is text, never a formula
+        Assert.False(sheet.Cell(hero, 3).HasFormula);
+        Assert.Equal(title, sheet.Cell(hero, 3).GetString());
+        // planned = current + change; expected change = change x ROI x factor (a raise) or -change x (1 - rate) (a cut)
+        foreach (var row in new[] { hero, winner, RowOf("LOSER") })
+        {
+            Assert.Equal($"H{row}+I{row}", sheet.Cell(row, 10).FormulaA1);
+            Assert.Equal($"IF(I{row}>0,I{row}*G{row}*Q{row},IF(I{row}<0,-I{row}*(1-P{row}),0))", sheet.Cell(row, 19).FormulaA1);
+            Assert.Equal($"R{row}+S{row}", sheet.Cell(row, 20).FormulaA1);
+        }
+
+        Assert.Equal(520.00, sheet.Cell(hero, 10).GetDouble(), 6);
+        Assert.Equal(184.80, sheet.Cell(hero, 19).GetDouble(), 6);
+        Assert.Equal(115.276, sheet.Cell(winner, 19).GetDouble(), 6);
+        Assert.Equal(156.00, sheet.Cell(RowOf("LOSER"), 19).GetDouble(), 6);
+        // totals over the visible rows, and the shop's budget = planned + unplaced
+        Assert.StartsWith("SUBTOTAL(109,J", sheet.Cell(header - 1, 10).FormulaA1, StringComparison.Ordinal);
+        Assert.Equal(1160.00, sheet.Cell(header - 1, 10).GetDouble(), 6);
+        Assert.Equal(491.076, sheet.Cell(header - 1, 19).GetDouble(), 6);
+        var shopRow = sheet.Column(4).CellsUsed().First(c => c.GetString() == "Budget").Address.RowNumber + 1;
+        Assert.Equal((1160.00, 1160.00, 0.0), (sheet.Cell(shopRow, 4).GetDouble(), sheet.Cell(shopRow, 6).GetDouble(), sheet.Cell(shopRow, 7).GetDouble()));
     }
 }
