@@ -60,10 +60,10 @@ internal static class BudgetPlanSheet
         var end = Math.Max(lastRow, skuHeaderRow + 1);
         string Range(string key) => $"{SkuColumns.LetterOf(key)}{skuHeaderRow + 1}:{SkuColumns.LetterOf(key)}{end}";
         sheet.Cell(skuLabelRow, 1).Label("Per SKU", bold: true);
-        sheet.Cell(totalsRow, 1).Label("Total (visible rows)", bold: true);
+        sheet.Cell(totalsRow, 1).Label("Total (rows the filter shows)", bold: true);
         foreach (var key in new[] { "current", "change", "planned", "current_caa", "expected_change", "expected_caa" })
         {
-            sheet.Cell(totalsRow, SkuColumns.IndexOf(key)).Formula($"SUBTOTAL(109,{Range(key)})").Style.Font.Bold = true;
+            sheet.Cell(totalsRow, SkuColumns.IndexOf(key)).Formula($"SUBTOTAL(9,{Range(key)})").Style.Font.Bold = true;
         }
 
         // per shop: the budget, the planned total summed from the SKU rows, and what stays unplaced

@@ -41,7 +41,7 @@ CREATE TABLE fact.budget_plan (
     plan_rule                       varchar(20)   NOT NULL,
     plan_reason                          varchar(1000) NOT NULL,
     pace_cap                        numeric(19,4) NOT NULL,
-    stock_cap                       numeric(19,4) NULL,      -- NULL: no stock limit (no units sold in the period)
+    stock_cap                       numeric(19,4) NULL,
     units_per_ad_money              numeric(19,6) NULL,
     available_units                 numeric(19,4) NOT NULL,
     restock_first_units                   integer       NOT NULL,

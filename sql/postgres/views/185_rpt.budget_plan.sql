@@ -28,7 +28,7 @@ SELECT sku_plan.shop_key,
        settings.return_factor,
        sku_plan.current_contribution_after_ads,
        sku_plan.expected_contribution_change,
-       sku_plan.current_contribution_after_ads + sku_plan.expected_contribution_change AS expected_contribution_after_ads
+       CAST(sku_plan.current_contribution_after_ads + sku_plan.expected_contribution_change AS numeric(19,4)) AS expected_contribution_after_ads
 FROM fact.budget_plan AS sku_plan
 JOIN fact.budget_plan_shop AS settings ON settings.shop_key = sku_plan.shop_key
 JOIN dim.date AS period_end ON period_end.date_key = sku_plan.period_end_date_key

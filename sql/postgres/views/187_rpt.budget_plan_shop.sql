@@ -18,7 +18,7 @@ SELECT shop_plan.shop_key,
        shop_plan.keep_testing_losers,
        totals.current_contribution_after_ads,
        totals.expected_contribution_change,
-       totals.current_contribution_after_ads + totals.expected_contribution_change AS expected_contribution_after_ads
+       CAST(totals.current_contribution_after_ads + totals.expected_contribution_change AS numeric(19,4)) AS expected_contribution_after_ads
 FROM fact.budget_plan_shop AS shop_plan
 JOIN dim.date AS period_end ON period_end.date_key = shop_plan.period_end_date_key
 JOIN dim.date AS week_start ON week_start.date_key = shop_plan.current_week_start_date_key

@@ -43,7 +43,7 @@ CREATE TABLE fact.budget_plan (
     plan_rule                       nvarchar(20)   NOT NULL,
     plan_reason                          nvarchar(1000) NOT NULL,
     pace_cap                        decimal(19,4)  NOT NULL,
-    stock_cap                       decimal(19,4)  NULL,      -- NULL: no stock limit (no units sold in the period)
+    stock_cap                       decimal(19,4)  NULL,
     units_per_ad_money              decimal(19,6)  NULL,
     available_units                 decimal(19,4)  NOT NULL,
     restock_first_units                   int            NOT NULL,

@@ -221,6 +221,7 @@ public sealed class BudgetPlanTests(WarehouseFixture fixture) : IClassFixture<Wa
         }
 
         using var workbook = new XLWorkbook(path);
+        workbook.RecalculateAllFormulas();  // ClosedXML's own engine computes what Excel will
         var sheet = workbook.Worksheet("Budget plan");
         var header = sheet.Column(2).CellsUsed().First(c => c.GetString() == "SKU ID").Address.RowNumber;
         int RowOf(string sku) => sheet.Column(2).CellsUsed().First(c => c.GetString() == sku).Address.RowNumber;
@@ -243,7 +244,7 @@ public sealed class BudgetPlanTests(WarehouseFixture fixture) : IClassFixture<Wa
         Assert.Equal(115.276, sheet.Cell(winner, 19).GetDouble(), 6);
         Assert.Equal(156.00, sheet.Cell(RowOf("LOSER"), 19).GetDouble(), 6);
         // totals over the visible rows, and the shop's budget = planned + unplaced
-        Assert.StartsWith("SUBTOTAL(109,J", sheet.Cell(header - 1, 10).FormulaA1, StringComparison.Ordinal);
+        Assert.StartsWith("SUBTOTAL(9,J", sheet.Cell(header - 1, 10).FormulaA1, StringComparison.Ordinal);
         Assert.Equal(1160.00, sheet.Cell(header - 1, 10).GetDouble(), 6);
         Assert.Equal(491.076, sheet.Cell(header - 1, 19).GetDouble(), 6);
         var shopRow = sheet.Column(4).CellsUsed().First(c => c.GetString() == "Budget").Address.RowNumber + 1;
