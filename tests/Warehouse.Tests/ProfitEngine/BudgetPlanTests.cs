@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Dapper;
 using Warehouse.Control;
 using Warehouse.Database;
 using Warehouse.Plan;
@@ -249,5 +250,48 @@ public sealed class BudgetPlanTests(WarehouseFixture fixture) : IClassFixture<Wa
         Assert.Equal(491.076, sheet.Cell(header - 1, 19).GetDouble(), 6);
         var shopRow = sheet.Column(4).CellsUsed().First(c => c.GetString() == "Budget").Address.RowNumber + 1;
         Assert.Equal((1160.00, 1160.00, 0.0), (sheet.Cell(shopRow, 4).GetDouble(), sheet.Cell(shopRow, 6).GetDouble(), sheet.Cell(shopRow, 7).GetDouble()));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Losers_kept_testing_keep_the_test_budget_and_free_only_the_rest(Engine engine)
+    {
+        var run = await ScenarioRun.TransformAsync(fixture, engine, FourSkuShop());
+        BudgetPlan plan;
+        await using (var connection = await run.Database.OpenAsync())
+        {
+            // settings outlive the fixture's clean-up: put the default back whatever happens
+            try
+            {
+                await connection.ExecuteAsync("UPDATE etl.setting SET setting_value = '1' WHERE setting_name = 'plan_keep_testing_losers'");
+                await BudgetPlanner.ComputeAsync(run.Database, connection, 1, new BudgetPlanRequest());
+                plan = await BudgetPlan.ReadAsync(connection, null);
+            }
+            finally
+            {
+                await connection.ExecuteAsync("UPDATE etl.setting SET setting_value = '0' WHERE setting_name = 'plan_keep_testing_losers'");
+            }
+        }
+
+        var sku = plan.Lines.ToDictionary(l => l.SkuId);
+
+        // loser 200.00 -> 25.00, testing 60.00 -> 25.00: pool 175.00 + 35.00 = 210.00; hero +120.00, winner +90.00
+        Assert.Equal((25.00m, "loser_test"), (sku["LOSER"].PlannedSpend, sku["LOSER"].PlanRule));
+        Assert.Equal((120.00m, 90.00m), (sku["HERO"].ChangeAmount, sku["WINNER"].ChangeAmount));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_budget_below_what_the_skus_keep_cuts_winners_before_heroes(Engine engine)
+    {
+        var run = await ScenarioRun.TransformAsync(fixture, engine, FourSkuShop());
+        var plan = await PlanAsync(run, budget: 500.00m);
+        var sku = plan.Lines.ToDictionary(l => l.SkuId);
+
+        // kept: 0 + 400.00 + 500.00 + 25.00 = 925.00 > 500.00: the 425.00 comes off the winner; the hero keeps 400.00
+        Assert.Equal((75.00m, -425.00m, "budget_cut"), (sku["WINNER"].PlannedSpend, sku["WINNER"].ChangeAmount, sku["WINNER"].PlanRule));
+        Assert.Equal((400.00m, "keep"), (sku["HERO"].PlannedSpend, sku["HERO"].PlanRule));
+        var shop = Assert.Single(plan.Shops);
+        Assert.Equal((500.00m, 500.00m, 0m), (shop.Budget, shop.PlannedSpend, shop.Unplaced));
     }
 }
