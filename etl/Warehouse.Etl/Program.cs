@@ -27,6 +27,7 @@ var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution 
     ImportCommand.Create(),
     TransformCommand.Create(),
     ReportCommand.Create(),
+    PlanCommand.Create(),
     ServeCommand.Create(),
     RunCommand.Create(),
     StatusCommand.Create(),

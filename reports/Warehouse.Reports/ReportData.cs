@@ -15,7 +15,8 @@ public sealed record ReportData(
     IReadOnlyList<SettingLine> Settings,
     IReadOnlyList<FreshnessLine> Freshness,
     ReportCurrency Currency,
-    IReadOnlyList<FxRateLine> Rates);
+    IReadOnlyList<FxRateLine> Rates,
+    BudgetPlan? Plan = null);
 
 /// <summary>
 /// The currency of every amount in a workbook. One shop's workbook stays in the shop's currency; an

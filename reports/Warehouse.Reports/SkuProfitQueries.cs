@@ -40,7 +40,8 @@ public static class SkuProfitQueries
                 "SELECT setting_name AS SettingName, setting_value AS SettingValue, description AS Description FROM rpt.setting ORDER BY setting_name")).ToList(),
             await FreshnessAsync(connection, request),
             currency,
-            rates);
+            rates,
+            await BudgetPlan.ReadAsync(connection, request.ShopId));
     }
 
     /// <summary>

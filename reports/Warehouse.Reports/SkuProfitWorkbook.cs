@@ -6,14 +6,14 @@ namespace Warehouse.Reports;
 
 /// <summary>
 /// The finance workbook: Summary, GMV to bank, SKU P&amp;L, Tiers &amp; actions, Campaigns, Settled vs
-/// estimated, Assumptions. Every number comes from the rpt views; derived figures are Excel formulas
+/// estimated, Budget plan, Assumptions. Every number comes from the rpt views; derived figures are Excel formulas
 /// over cells of the same row (or over the totals), so finance can audit the math. Text from TikTok
 /// is written as text, never as a formula.
 /// </summary>
 public static class SkuProfitWorkbook
 {
     public static readonly string[] SheetNames =
-        ["Summary", "GMV to bank", "SKU P&L", "Tiers & actions", "Campaigns", "Settled vs estimated", "Assumptions"];
+        ["Summary", "GMV to bank", "SKU P&L", "Tiers & actions", "Campaigns", "Settled vs estimated", "Budget plan", "Assumptions"];
 
     /// <summary>The SKU P&amp;L columns; derived ones are formulas over the row's own cells (profit model sections 1 and 5).</summary>
     public static IReadOnlyList<string> SkuProfitHeaders => SkuProfitColumns.Columns.Select(c => c.Header).ToList();
@@ -34,7 +34,8 @@ public static class SkuProfitWorkbook
             WriteTiers(workbook.AddWorksheet(SheetNames[3]), data, bulk);
             WriteCampaigns(workbook.AddWorksheet(SheetNames[4]), data, bulk);
             WriteSettledVsEstimated(workbook.AddWorksheet(SheetNames[5]), data, bulk);
-            WriteAssumptions(workbook.AddWorksheet(SheetNames[6]), data);
+            BudgetPlanSheet.Write(workbook.AddWorksheet(SheetNames[6]), data, bulk);
+            WriteAssumptions(workbook.AddWorksheet(SheetNames[7]), data);
             Finish(workbook, data, path);
         }
 
@@ -563,7 +564,7 @@ public static class SkuProfitWorkbook
             ("Run id", request.RunId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"),
             ("Written at (UTC)", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
             ("Tier review period", data.Review is { } p ? $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}" : "(none yet)"),
-            ("Source", "rpt views of the warehouse: rpt.sku_daily, rpt.sku_profit, rpt.campaign_profit, rpt.sku_ad_spend, rpt.sku_settlement, rpt.reconciliation, rpt.fx_rate, rpt.setting, rpt.data_freshness"),
+            ("Source", "rpt views of the warehouse: rpt.sku_daily, rpt.sku_profit, rpt.campaign_profit, rpt.sku_ad_spend, rpt.sku_settlement, rpt.reconciliation, rpt.fx_rate, rpt.setting, rpt.data_freshness, rpt.budget_plan, rpt.budget_plan_campaign, rpt.budget_plan_shop"),
         })
         {
             sheet.Cell(row, 1).Label(label, bold: true);
