@@ -8,7 +8,8 @@ namespace Warehouse.Transform;
 /// Runs the transform: one stored procedure per step of the profit model, in order, each logged
 /// to etl.run_step with its rows and seconds. Every step writes work tables only until
 /// publish_transform checks the invariants and publishes the recomputed days into fact in one
-/// transaction; then publish_shop_expense rebuilds the (small) fixed-expense fact in one of its own.
+/// transaction; then publish_shop_expense rebuilds the (small) fixed-expense fact in one of its own,
+/// and compute_alerts opens, updates and resolves alert episodes from the published facts.
 /// </summary>
 public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
 {
@@ -44,6 +45,8 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         new("etl.compute_sku_period", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.publish_transform", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.publish_shop_expense", (_, run) => new() { ["p_run_id"] = run }),
+        // Monitoring (profit model section 8): its own transaction, after publish, reading the published facts.
+        new("etl.compute_alerts", (_, run) => new() { ["p_run_id"] = run }),
     ];
 
     public async Task<IReadOnlyList<(string Step, StepResult Result)>> RunAsync(
