@@ -25,7 +25,7 @@ public sealed class AlertDigest(IReadOnlyList<AlertLine> alerts)
             .Select(shop => (shop.Key, shop.GroupBy(a => a.Severity)
                 .OrderBy(g => g.First().SeverityRank)
                 .Select(severity => (severity.Key, (IReadOnlyList<AlertLine>)severity
-                    .OrderByDescending(a => a.MoneyAmount ?? 0m).ThenBy(a => a.AlertId).ToList()))));
+                    .OrderByDescending(a => a.MoneyAmount ?? 0m).ThenBy(a => a.RuleCode, StringComparer.Ordinal).ThenBy(a => a.AlertId).ToList()))));
 
     public static string ShopLabel(AlertLine alert) =>
         string.IsNullOrEmpty(alert.ShopName) ? alert.ShopId ?? "" : $"{alert.ShopName} ({alert.ShopId})";

@@ -14,14 +14,25 @@ public sealed class AlertLine
     public string? SkuId { get; init; }
     public string? CampaignId { get; init; }
     public string Subject { get; init; } = "";
-    public DateTime OpenedOn { get; init; }
-    public DateTime LastSeenOn { get; init; }
-    public DateTime? ResolvedOn { get; init; }
+    /// <summary>The date columns as the provider returns them (DateOnly from Npgsql, DateTime from SqlClient).</summary>
+    public object OpenedOnValue { get; init; } = DateOnly.MinValue;
+    public object LastSeenOnValue { get; init; } = DateOnly.MinValue;
+    public object? ResolvedOnValue { get; init; }
+    public DateOnly OpenedOn => Day(OpenedOnValue)!.Value;
+    public DateOnly LastSeenOn => Day(LastSeenOnValue)!.Value;
+    public DateOnly? ResolvedOn => Day(ResolvedOnValue);
     public decimal? MeasuredValue { get; init; }
     public decimal? BaselineValue { get; init; }
     public decimal? ThresholdValue { get; init; }
     public decimal? MoneyAmount { get; init; }
     public string Message { get; init; } = "";
+
+    public static DateOnly? Day(object? value) => value switch
+    {
+        DateOnly day => day,
+        DateTime time => DateOnly.FromDateTime(time),
+        _ => null,
+    };
 
     /// <summary>high first, then warning, then info.</summary>
     public int SeverityRank => Severity switch { "high" => 0, "warning" => 1, _ => 2 };

@@ -10,7 +10,7 @@ public static class AlertQueries
         """
         SELECT alert_id AS AlertId, rule_code AS RuleCode, subject_type AS SubjectType, severity AS Severity, status AS Status,
                shop_id AS ShopId, shop_name AS ShopName, currency AS Currency, sku_id AS SkuId, campaign_id AS CampaignId, subject AS Subject,
-               opened_on AS OpenedOn, last_seen_on AS LastSeenOn, resolved_on AS ResolvedOn, measured_value AS MeasuredValue,
+               opened_on AS OpenedOnValue, last_seen_on AS LastSeenOnValue, resolved_on AS ResolvedOnValue, measured_value AS MeasuredValue,
                baseline_value AS BaselineValue, threshold_value AS ThresholdValue, money_amount AS MoneyAmount, message AS Message
         FROM rpt.alert
         """;
@@ -20,8 +20,7 @@ public static class AlertQueries
     /// <summary>Episodes seen on or after <paramref name="since"/> (default: the latest day any was seen), of one shop or all.</summary>
     public static async Task<IReadOnlyList<AlertLine>> ListAsync(DbConnection connection, DateOnly? since, string? shopId)
     {
-        var from = since?.ToDateTime(TimeOnly.MinValue)
-                   ?? await connection.ExecuteScalarAsync<DateTime?>("SELECT MAX(last_seen_on) FROM fact.alert");
+        var from = since ?? AlertLine.Day(await connection.ExecuteScalarAsync<object?>("SELECT MAX(last_seen_on) FROM fact.alert"));
         if (from is null)
         {
             return [];
@@ -29,7 +28,7 @@ public static class AlertQueries
 
         return (await connection.QueryAsync<AlertLine>(
             Columns + " WHERE last_seen_on >= @from" + (shopId is null ? "" : " AND shop_id = @shopId") + Order,
-            new { from = from.Value.Date, shopId })).ToList();
+            new { from = from.Value.ToDateTime(TimeOnly.MinValue), shopId })).ToList();
     }
 
     /// <summary>Open episodes no digest has carried on this channel yet (a failed delivery stays here until one succeeds).</summary>
@@ -45,22 +44,17 @@ public static class AlertQueries
     {
         var ids = alertIds.ToList();
         await using var transaction = await connection.BeginTransactionAsync();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO etl.alert_delivery (alert_id, channel, delivered_at, etl_run_id) VALUES (@alertId, @channel, @at, @runId)",
-                chunk.Select(id => new { alertId = id, channel, at, runId }), transaction);
-        }
+        await connection.ExecuteAsync(
+            "INSERT INTO etl.alert_delivery (alert_id, channel, delivered_at, etl_run_id) VALUES (@alertId, @channel, @at, @runId)",
+            ids.Select(id => new { alertId = id, channel, at, runId }), transaction);
 
-        foreach (var chunk in ids.Chunk(500))
-        {
-            await connection.ExecuteAsync(
-                """
-                UPDATE fact.alert SET delivered_at = @at
-                WHERE alert_id IN @ids AND delivered_at IS NULL
-                  AND (SELECT COUNT(*) FROM etl.alert_delivery AS delivery WHERE delivery.alert_id = fact.alert.alert_id AND delivery.channel IN @channels) = @channelCount
-                """, new { at, ids = chunk, channels = channels.ToArray(), channelCount = channels.Count }, transaction);
-        }
+        // Every configured channel has it (a channel dropped from the configuration later no longer holds it back).
+        await connection.ExecuteAsync(
+            """
+            UPDATE fact.alert SET delivered_at = @at
+            WHERE alert_id = @alertId AND delivered_at IS NULL
+              AND (SELECT COUNT(*) FROM etl.alert_delivery AS delivery WHERE delivery.alert_id = @alertId) >= @channelCount
+            """, ids.Select(id => new { at, alertId = id, channelCount = channels.Count }), transaction);
 
         await transaction.CommitAsync();
     }
