@@ -8,10 +8,10 @@ public static class AlertQueries
 {
     private const string Columns =
         """
-        SELECT alert_id AS AlertId, rule_code AS RuleCode, subject_type AS SubjectType, severity AS Severity, status AS Status,
+        SELECT alert_id AS AlertId, rule_code AS RuleCode, subject_type AS SubjectType, severity AS Severity, episode_status AS Status,
                shop_id AS ShopId, shop_name AS ShopName, currency AS Currency, sku_id AS SkuId, campaign_id AS CampaignId, subject AS Subject,
                opened_on AS OpenedOnValue, last_seen_on AS LastSeenOnValue, resolved_on AS ResolvedOnValue, measured_value AS MeasuredValue,
-               baseline_value AS BaselineValue, threshold_value AS ThresholdValue, money_amount AS MoneyAmount, message AS Message
+               baseline_value AS BaselineValue, threshold_value AS ThresholdValue, money_amount AS MoneyAmount, alert_message AS Message
         FROM rpt.alert
         """;
 
@@ -35,7 +35,7 @@ public static class AlertQueries
     public static async Task<IReadOnlyList<AlertLine>> UndeliveredAsync(DbConnection connection, string channel) =>
         (await connection.QueryAsync<AlertLine>(
             Columns + """
-             WHERE delivered_at IS NULL AND status = 'open'
+             WHERE delivered_at IS NULL AND episode_status = 'open'
                AND NOT EXISTS (SELECT 1 FROM etl.alert_delivery AS delivery WHERE delivery.alert_id = rpt.alert.alert_id AND delivery.channel = @channel)
             """ + Order, new { channel })).ToList();
 

@@ -212,7 +212,7 @@ public static class StatusCommand
         var open = (await connection.QueryAsync<(string ShopId, string Severity, int Alerts, int Undelivered)>(
             """
             SELECT COALESCE(shop_id, '') AS shop_id, severity, COUNT(*) AS alerts, SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END) AS undelivered
-            FROM rpt.alert WHERE status = 'open'
+            FROM rpt.alert WHERE episode_status = 'open'
             GROUP BY shop_id, severity ORDER BY shop_id, severity
             """)).ToList();
         var table = new Table().Title("Open alerts (warehouse alerts lists them)").Border(TableBorder.Rounded);

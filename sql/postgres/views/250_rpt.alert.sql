@@ -4,7 +4,7 @@ SELECT alert.alert_id,
        alert.rule_code,
        alert.subject_type,
        alert.severity,
-       CASE WHEN alert.resolved_on IS NULL THEN 'open' ELSE 'resolved' END AS status,
+       CASE WHEN alert.resolved_on IS NULL THEN 'open' ELSE 'resolved' END AS episode_status,
        shop.shop_id,
        shop.shop_name,
        shop.currency,
@@ -23,7 +23,7 @@ SELECT alert.alert_id,
        alert.baseline_value,
        alert.threshold_value,
        alert.money_amount,
-       alert.message,
+       alert.alert_message,
        alert.delivered_at
 FROM fact.alert AS alert
 LEFT JOIN dim.shop AS shop ON shop.shop_key = alert.shop_key

@@ -4,20 +4,20 @@
 -- delivered_at once every configured channel has it, so nothing is sent twice or lost.
 CREATE TABLE fact.alert (
     alert_id            bigint IDENTITY(1,1) NOT NULL,
-    rule_code           nvarchar(40)   NOT NULL,  -- sku_loss, tier_to_loser, tier_to_hero, restock, campaign_spend_spike, ...
-    subject_type        nvarchar(10)   NOT NULL,  -- sku | campaign | shop
+    rule_code           nvarchar(40)   NOT NULL,
+    subject_type        nvarchar(10)   NOT NULL,
     shop_key            integer       NOT NULL,
-    product_key         integer       NOT NULL,  -- 0 when the subject is not a SKU
-    campaign_key        integer       NOT NULL,  -- 0 when the subject is not a campaign
-    subject             nvarchar(100)  NOT NULL,  -- the source of a stale-source alert; '' otherwise
-    first_date_key      integer       NOT NULL,  -- first day of the episode
-    date_key            integer       NOT NULL,  -- latest day the rule was evaluated true
-    severity            nvarchar(10)   NOT NULL,  -- high | warning | info
+    product_key         integer       NOT NULL,
+    campaign_key        integer       NOT NULL,
+    subject             nvarchar(100)  NOT NULL,
+    first_date_key      integer       NOT NULL,
+    date_key            integer       NOT NULL,
+    severity            nvarchar(10)   NOT NULL,
     measured_value      decimal(19,4) NULL,
     baseline_value      decimal(19,4) NULL,
     threshold_value     decimal(19,4) NULL,
-    money_amount        decimal(19,4) NULL,      -- the money at stake, in the shop currency
-    message             nvarchar(1000) NOT NULL,
+    money_amount        decimal(19,4) NULL,
+    alert_message       nvarchar(1000) NOT NULL,
     opened_on           date          NOT NULL,
     last_seen_on        date          NOT NULL,
     resolved_on         date          NULL,
@@ -31,7 +31,7 @@ CREATE INDEX ix_fact_alert_open ON fact.alert (resolved_on, rule_code);
 -- One row per alert and channel (email, webhook) once the digest carrying it was accepted.
 CREATE TABLE etl.alert_delivery (
     alert_id            bigint        NOT NULL,
-    channel             nvarchar(20)   NOT NULL,
+    channel             nvarchar(20)   NOT NULL,  -- email or webhook
     delivered_at        datetimeoffset(3) NOT NULL,
     etl_run_id          bigint        NOT NULL,
     CONSTRAINT pk_etl_alert_delivery PRIMARY KEY (alert_id, channel),

@@ -305,13 +305,13 @@ BEGIN
         UPDATE alert
         SET date_key = @v_as_of_key, last_seen_on = @v_as_of, severity = candidate.severity, measured_value = candidate.measured_value,
             baseline_value = candidate.baseline_value, threshold_value = candidate.threshold_value, money_amount = candidate.money_amount,
-            message = candidate.message, etl_run_id = @p_run_id
+            alert_message = candidate.message, etl_run_id = @p_run_id
         FROM fact.alert AS alert
         JOIN #alert_candidate AS candidate
           ON alert.rule_code = candidate.rule_code AND alert.shop_key = candidate.shop_key AND alert.product_key = candidate.product_key
          AND alert.campaign_key = candidate.campaign_key AND alert.subject = candidate.subject
         WHERE alert.resolved_on IS NULL
-          AND EXISTS (SELECT alert.date_key, alert.measured_value, alert.baseline_value, alert.money_amount, alert.message, alert.severity
+          AND EXISTS (SELECT alert.date_key, alert.measured_value, alert.baseline_value, alert.money_amount, alert.alert_message, alert.severity
                       EXCEPT
                       SELECT @v_as_of_key, candidate.measured_value, candidate.baseline_value, candidate.money_amount, candidate.message, candidate.severity);
 
@@ -319,7 +319,7 @@ BEGIN
         UPDATE alert
         SET resolved_on = NULL, date_key = @v_as_of_key, last_seen_on = @v_as_of, severity = candidate.severity,
             measured_value = candidate.measured_value, baseline_value = candidate.baseline_value, threshold_value = candidate.threshold_value,
-            money_amount = candidate.money_amount, message = candidate.message, etl_run_id = @p_run_id
+            money_amount = candidate.money_amount, alert_message = candidate.message, etl_run_id = @p_run_id
         FROM fact.alert AS alert
         JOIN #alert_candidate AS candidate
           ON alert.rule_code = candidate.rule_code AND alert.shop_key = candidate.shop_key AND alert.product_key = candidate.product_key
@@ -331,7 +331,7 @@ BEGIN
 
         -- Newly true: a new episode starting on this day.
         INSERT INTO fact.alert (rule_code, subject_type, shop_key, product_key, campaign_key, subject, first_date_key, date_key, severity,
-                                measured_value, baseline_value, threshold_value, money_amount, message, opened_on, last_seen_on, resolved_on,
+                                measured_value, baseline_value, threshold_value, money_amount, alert_message, opened_on, last_seen_on, resolved_on,
                                 delivered_at, etl_run_id)
         SELECT candidate.rule_code, candidate.subject_type, candidate.shop_key, candidate.product_key, candidate.campaign_key, candidate.subject,
                @v_as_of_key, @v_as_of_key, candidate.severity, candidate.measured_value, candidate.baseline_value, candidate.threshold_value,

@@ -41,7 +41,7 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
             """
             SELECT alert_id AS AlertId, rule_code AS RuleCode, sku_id AS SkuId, campaign_id AS CampaignId, severity AS Severity,
                    measured_value AS MeasuredValue, baseline_value AS BaselineValue, threshold_value AS ThresholdValue, money_amount AS MoneyAmount,
-                   message AS Message, opened_on AS OpenedOnValue, last_seen_on AS LastSeenOnValue, resolved_on AS ResolvedOnValue
+                   alert_message AS Message, opened_on AS OpenedOnValue, last_seen_on AS LastSeenOnValue, resolved_on AS ResolvedOnValue
             FROM rpt.alert WHERE rule_code = @rule ORDER BY alert_id
             """, new { rule })).ToList();
     }
