@@ -49,7 +49,11 @@ public static class AlertsCommand
         switch (format)
         {
             case "json":
-                output.WriteLine(JsonSerializer.Serialize(alerts.Select(Row), new JsonSerializerOptions { WriteIndented = true }));
+                output.WriteLine(JsonSerializer.Serialize(alerts.Select(Row), new JsonSerializerOptions
+                {
+                    WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }));
                 break;
             case "csv":
                 using (var csv = new CsvWriter(output, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true))

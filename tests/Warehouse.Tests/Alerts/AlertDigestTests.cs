@@ -148,3 +148,40 @@ public sealed class AlertDigestTests(WarehouseFixture fixture) : IClassFixture<W
         }
     }
 }
+
+/// <summary>The alerts reach the terminal (json) and the weekly workbook (an Alerts sheet) as rpt.alert has them.</summary>
+public sealed class AlertOutputTests(WarehouseFixture fixture) : IClassFixture<WarehouseFixture>
+{
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Warehouse_alerts_json_and_the_workbooks_Alerts_sheet_list_the_weeks_episodes_with_their_money(Engine engine)
+    {
+        var scenario = new Scenario().Sku("P1", "LOSS", unitCost: 0m)
+            .Order("L1", Scenario.Epoch(AlertRuleTests.D, 10), "buyer-L1", 0m, new Scenario.Line("LOSS", 200m))
+            .Ad("C-LOSS", "AD-LOSS").MapAdToSku("C-LOSS", "AD-LOSS", "LOSS").Spend("AD-LOSS", AlertRuleTests.D, 188.01m);
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+        await using var connection = await run.Database.OpenAsync();
+
+        var alerts = await Warehouse.Alerts.AlertQueries.ListAsync(connection, null, "S1");
+        var json = new StringWriter();
+        Warehouse.Cli.AlertsCommand.Write(alerts, "json", json);
+        var rows = JsonNode.Parse(json.ToString())!.AsArray();
+        Assert.Equal(3, rows.Count);
+        var loss = rows.Single(r => (string?)r!["rule_code"] == "sku_loss")!;
+        Assert.Equal(("S1", "high", "LOSS", "2026-11-29", 0.01m, "USD"),
+            ((string?)loss["shop_id"], (string?)loss["severity"], (string?)loss["sku_id"], (string?)loss["opened_on"], (decimal?)loss["money_amount"], (string?)loss["currency"]));
+        Assert.Equal("Product P1 lost 0.01 after 188.01 of ads in the last 7 days; pause or cut its campaigns", (string?)loss["message"]);
+
+        // ISO week 2026-W48 ends on D
+        var path = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"alerts-{Guid.NewGuid():N}.xlsx");
+        await Warehouse.Report.ReportPeriod.WriteAsync(connection, new Warehouse.Reports.ReportRequest(new DateOnly(2026, 11, 23), AlertRuleTests.D, null, 1), path);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(path);
+        var sheet = workbook.Worksheet("Alerts");
+        Assert.Equal(["Shop", "Severity", "Rule", "SKU ID", "Campaign ID", "Opened", "Last seen", "Resolved", "Money", "Currency", "Alert"],
+            Enumerable.Range(1, 11).Select(c => sheet.Cell(4, c).GetString()));
+        Assert.Equal(("Scenario shop", "high", "sku_loss", "LOSS", new DateTime(2026, 11, 29), 0.01m),
+            (sheet.Cell(5, 1).GetString(), sheet.Cell(5, 2).GetString(), sheet.Cell(5, 3).GetString(), sheet.Cell(5, 4).GetString(),
+             sheet.Cell(5, 6).GetDateTime(), (decimal)sheet.Cell(5, 9).GetDouble()));
+        Assert.Equal(3, sheet.RangeUsed()!.RowsUsed().Count() - 3);
+    }
+}
