@@ -27,7 +27,7 @@ public sealed partial class ProgressTests(WarehouseFixture fixture) : IClassFixt
         Assert.Matches(@"load: shop_order, [\d,]+ rows \([\d,]+ rows/s\)", loaded);
         Assert.Matches(@"load: \d+ files, [\d,]+ rows read, [\d,]+ written \([\d,]+ rows/s\) in [\d.]+ s", loaded);
         Assert.Matches(@"transform: etl.compute_order_line", transformed);
-        Assert.Matches(@"transform: 12 steps, [\d,]+ rows \([\d,]+ rows/s\) in [\d.]+ s", transformed);
+        Assert.Matches(@"transform: 13 steps, [\d,]+ rows \([\d,]+ rows/s\) in [\d.]+ s", transformed);
         Assert.DoesNotMatch(Escape(), sampled + loaded + transformed); // no terminal control sequences in plain output
     }
 
