@@ -185,3 +185,34 @@ public sealed class AlertOutputTests(WarehouseFixture fixture) : IClassFixture<W
         Assert.Equal(3, sheet.RangeUsed()!.RowsUsed().Count() - 3);
     }
 }
+
+/// <summary>The scheduled service (Quartz, ADO job store on PostgreSQL) sends the digest at its cron time to a loopback webhook.</summary>
+public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixture<WarehouseFixture>
+{
+    [Fact]
+    public async Task The_service_posts_the_digest_to_the_webhook_when_its_cron_fires_and_records_the_run()
+    {
+        var scenario = new Scenario().Sku("P1", "LOSS", unitCost: 0m)
+            .Order("L1", Scenario.Epoch(AlertRuleTests.D, 10), "buyer-L1", 0m, new Scenario.Line("LOSS", 200m))
+            .Ad("C-LOSS", "AD-LOSS").MapAdToSku("C-LOSS", "AD-LOSS", "LOSS").Spend("AD-LOSS", AlertRuleTests.D, 188.01m);
+        var database = (await ScenarioRun.TransformAsync(fixture, Engine.Postgres, scenario)).Database;
+        await using var webhook = new WebhookListener(200);
+        var options = ScheduleHarness.QuietOptions();
+        options.Alerts.DigestCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(3));
+        options.Alerts.WebhookUrl = webhook.Url("/hook/s3cr3t");
+        options.Alerts.WebhookFormat = "teams";
+
+        await using (await ScheduleHarness.StartAsync(database, options, "digest"))
+        {
+            Assert.True(await ScheduleHarness.WaitUntilAsync(
+                async () => (await ScheduleHarness.RunsAsync(database, "digest")).Any(r => r.EndedAt is not null), TimeSpan.FromSeconds(20)),
+                "the digest job did not fire and finish within 20 s");
+        }
+
+        var run = Assert.Single(await ScheduleHarness.RunsAsync(database, "digest"));
+        Assert.Equal("succeeded", run.Status);
+        Assert.Contains("--trigger schedule", run.Arguments);
+        var request = Assert.Single(webhook.Requests);
+        Assert.Equal("message", (string?)JsonNode.Parse(request.Body)!["type"]);
+    }
+}
