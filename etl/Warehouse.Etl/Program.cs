@@ -31,6 +31,7 @@ var root = new RootCommand("TikTok Shop SKU profit warehouse: true contribution 
     ServeCommand.Create(),
     RunCommand.Create(),
     StatusCommand.Create(),
+    AlertsCommand.Create(),
     ExportCommand.Create(),
     BenchCommand.Create(),
 };

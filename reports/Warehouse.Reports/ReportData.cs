@@ -16,7 +16,31 @@ public sealed record ReportData(
     IReadOnlyList<FreshnessLine> Freshness,
     ReportCurrency Currency,
     IReadOnlyList<FxRateLine> Rates,
-    BudgetPlan? Plan = null);
+    BudgetPlan? Plan = null,
+    IReadOnlyList<AlertEpisodeLine>? Alerts = null);
+
+/// <summary>An alert episode active in the report period (rpt.alert); money in the shop's currency.</summary>
+public sealed record AlertEpisodeLine
+{
+    public string? ShopName { get; init; }
+    public string Severity { get; init; } = "";
+    public string RuleCode { get; init; } = "";
+    public string? SkuId { get; init; }
+    public string? CampaignId { get; init; }
+    public object OpenedOn { get; init; } = DateOnly.MinValue;
+    public object LastSeenOn { get; init; } = DateOnly.MinValue;
+    public object? ResolvedOn { get; init; }
+    public decimal? MoneyAmount { get; init; }
+    public string? Currency { get; init; }
+    public string Message { get; init; } = "";
+
+    public static DateTime? Day(object? value) => value switch
+    {
+        DateOnly day => day.ToDateTime(TimeOnly.MinValue),
+        DateTime time => time.Date,
+        _ => null,
+    };
+}
 
 /// <summary>
 /// The currency of every amount in a workbook. One shop's workbook stays in the shop's currency; an

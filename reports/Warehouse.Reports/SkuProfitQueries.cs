@@ -41,8 +41,21 @@ public static class SkuProfitQueries
             await FreshnessAsync(connection, request),
             currency,
             rates,
-            await BudgetPlan.ReadAsync(connection, request.ShopId));
+            await BudgetPlan.ReadAsync(connection, request.ShopId),
+            await AlertsAsync(connection, request));
     }
+
+    /// <summary>The alert episodes active in the period (opened by its last day, not resolved before its first), most severe first.</summary>
+    public static async Task<IReadOnlyList<AlertEpisodeLine>> AlertsAsync(DbConnection connection, ReportRequest request) =>
+        (await connection.QueryAsync<AlertEpisodeLine>(
+            """
+            SELECT shop_name AS ShopName, severity AS Severity, rule_code AS RuleCode, sku_id AS SkuId, campaign_id AS CampaignId,
+                   opened_on AS OpenedOn, last_seen_on AS LastSeenOn, resolved_on AS ResolvedOn, money_amount AS MoneyAmount,
+                   currency AS Currency, alert_message AS Message
+            FROM rpt.alert
+            WHERE first_date_key <= @to AND (resolved_on IS NULL OR resolved_on >= @fromDay) AND (@shop IS NULL OR shop_id = @shop)
+            ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, shop_name, rule_code, money_amount DESC, alert_id
+            """, new { to = request.ToKey, fromDay = request.From.ToDateTime(TimeOnly.MinValue), shop = request.ShopId })).ToList();
 
     /// <summary>
     /// An amount column as the workbook sums it: as stored for one shop, times the row's day rate into

@@ -13,7 +13,7 @@ namespace Warehouse.Reports;
 public static class SkuProfitWorkbook
 {
     public static readonly string[] SheetNames =
-        ["Summary", "GMV to bank", "SKU P&L", "Tiers & actions", "Campaigns", "Settled vs estimated", "Budget plan", "Assumptions"];
+        ["Summary", "GMV to bank", "SKU P&L", "Tiers & actions", "Campaigns", "Settled vs estimated", "Budget plan", "Alerts", "Assumptions"];
 
     /// <summary>The SKU P&amp;L columns; derived ones are formulas over the row's own cells (profit model sections 1 and 5).</summary>
     public static IReadOnlyList<string> SkuProfitHeaders => SkuProfitColumns.Columns.Select(c => c.Header).ToList();
@@ -35,7 +35,8 @@ public static class SkuProfitWorkbook
             WriteCampaigns(workbook.AddWorksheet(SheetNames[4]), data, bulk);
             WriteSettledVsEstimated(workbook.AddWorksheet(SheetNames[5]), data, bulk);
             BudgetPlanSheet.Write(workbook.AddWorksheet(SheetNames[6]), data, bulk);
-            WriteAssumptions(workbook.AddWorksheet(SheetNames[7]), data);
+            WriteAlerts(workbook.AddWorksheet(SheetNames[7]), data, bulk);
+            WriteAssumptions(workbook.AddWorksheet(SheetNames[8]), data);
             Finish(workbook, data, path);
         }
 
@@ -511,6 +512,31 @@ public static class SkuProfitWorkbook
         sheet.Cell(5, 1).Label("Share of revenue with estimated fees", bold: true);
         sheet.Cell(5, 2).Formula("IF(B3=0,\"\",B4/B3)", Percent).Style.Font.Bold = true;
         sheet.Column(1).Width = Math.Max(sheet.Column(1).Width, 42);
+    }
+
+    // ---------------------------------------------------------------- Alerts
+
+    private static readonly SheetTable<AlertEpisodeLine> AlertColumns = new(
+    [
+        new("shop", "Shop", 18, null, a => a.ShopName),
+        new("severity", "Severity", 9, null, a => a.Severity),
+        new("rule", "Rule", 22, null, a => a.RuleCode),
+        new("sku", "SKU ID", 20, null, a => a.SkuId),
+        new("campaign", "Campaign ID", 18, null, a => a.CampaignId),
+        new("opened", "Opened", 11, Date, a => AlertEpisodeLine.Day(a.OpenedOn)),
+        new("last_seen", "Last seen", 11, Date, a => AlertEpisodeLine.Day(a.LastSeenOn)),
+        new("resolved", "Resolved", 11, Date, a => AlertEpisodeLine.Day(a.ResolvedOn)),
+        new("money", "Money", 14, Money, a => a.MoneyAmount),
+        new("currency", "Currency", 8, null, a => a.Currency),
+        new("message", "Alert", 90, null, a => a.Message, Wrap: true),
+    ]);
+
+    private static void WriteAlerts(IXLWorksheet sheet, ReportData data, BulkRows bulk)
+    {
+        Title(sheet, "Alerts", PeriodText(data.Request) + ". The monitoring episodes open during the period (profit model section 8), most severe first; money in each shop's own currency.");
+        const int headerRow = 4;
+        var lastRow = AlertColumns.Write(sheet, headerRow, data.Alerts ?? [], bulk);
+        AlertColumns.AsTable(sheet, headerRow, lastRow, "Alerts", bulk);
     }
 
     // ---------------------------------------------------------------- Assumptions

@@ -76,12 +76,24 @@ public static class DemoCommand
                     return await WriteWorkbookAsync(connection, runId, output, progress);
                 });
                 await PrintSkuTableAsync(connection);
+                await PrintAlertsAsync(connection);
                 return path;
             });
             AnsiConsole.MarkupLine($"[green]workbook:[/] {Markup.Escape(workbook)}");
             AnsiConsole.MarkupLine($"[grey]demo:[/] {clock.Elapsed.TotalSeconds:F1} s" + (sandbox ? " (via the sandbox and the TikTok API clients)" : ""));
         });
         return command;
+    }
+
+    /// <summary>The alerts of the latest day: the three most severe and costly of each rule, and how to list them all.</summary>
+    private static async Task PrintAlertsAsync(System.Data.Common.DbConnection connection)
+    {
+        var alerts = await Warehouse.Alerts.AlertQueries.ListAsync(connection, null, null);
+        var shown = alerts.GroupBy(a => a.RuleCode).SelectMany(rule => rule.Take(3))
+            .OrderBy(a => a.SeverityRank).ThenBy(a => a.RuleCode, StringComparer.Ordinal).ThenByDescending(a => a.MoneyAmount ?? 0m).ToList();
+        AlertsCommand.Write(shown, "table", Console.Out);
+        AnsiConsole.MarkupLine($"[grey]alerts:[/] {alerts.Count} on the latest day ({string.Join(", ", alerts.GroupBy(a => a.RuleCode).Select(g => $"{g.Key} {g.Count()}"))}); " +
+                               "[grey]`./warehouse alerts --format json` lists them all[/]");
     }
 
     /// <summary>

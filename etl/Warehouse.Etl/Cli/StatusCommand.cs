@@ -41,7 +41,7 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>Checks the schema is current (never changes it) and writes the three tables; a warehouse_reader login can run it.</summary>
+    /// <summary>Checks the schema is current (never changes it) and writes the schedule, runs, freshness and open alerts; a warehouse_reader login can run it.</summary>
     public static async Task ShowAsync(WarehouseDatabase database, ScheduleOptions options, IAnsiConsole console)
     {
         Migrator.EnsureCurrent(database);
@@ -51,6 +51,7 @@ public static class StatusCommand
         await ScheduleAsync(console, connection, options, zone);
         await LastRunsAsync(console, connection, zone);
         await FreshnessAsync(console, connection, zone);
+        await AlertsAsync(console, connection, zone);
     }
 
     private sealed record TriggerRow(string JobName, string TriggerName, string? CronExpression, string? TimeZoneId, long? NextFireTime, long? PrevFireTime, string TriggerState);
@@ -215,6 +216,42 @@ public static class StatusCommand
 
         console.Write(table);
         console.MarkupLine("[grey]last successful extract:[/] " + (lastExtract is null ? "never" : $"{Time(lastExtract.Value, zone)} ({Age(now - lastExtract.Value)} ago)"));
+    }
+
+    /// <summary>The last digest (run and what each channel carried) and the open alert episodes by shop and severity.</summary>
+    private static async Task AlertsAsync(IAnsiConsole console, System.Data.Common.DbConnection connection, TimeZoneInfo zone)
+    {
+        var digest = await connection.QueryFirstOrDefaultAsync<(long RunId, string Status, object? EndedAt, string? ErrorMessage)>(
+            "SELECT run_id, status, ended_at, error_message FROM etl.run WHERE command = 'digest' ORDER BY run_id DESC");
+        var delivered = DbTime.Utc(await connection.ExecuteScalarAsync<object?>("SELECT MAX(delivered_at) FROM rpt.alert"));
+        console.MarkupLine("[grey]last digest:[/] " + (digest.RunId == 0
+            ? "never"
+            : Markup.Escape($"run {digest.RunId} {digest.Status}" + (DbTime.Utc(digest.EndedAt) is { } ended ? $" at {Time(ended, zone)}" : "")
+                            + (digest.ErrorMessage is { } error ? $": {error}" : "")))
+            + "   [grey]last alert delivered:[/] " + (delivered is null ? "never" : Time(delivered.Value, zone)));
+        var open = (await connection.QueryAsync<(string ShopId, string Severity, int Alerts, int Undelivered)>(
+            """
+            SELECT COALESCE(shop_id, '') AS shop_id, severity, COUNT(*) AS alerts, SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END) AS undelivered
+            FROM rpt.alert WHERE episode_status = 'open'
+            GROUP BY shop_id, severity ORDER BY shop_id, severity
+            """)).ToList();
+        var table = new Table().Title("Open alerts (warehouse alerts lists them)").Border(TableBorder.Rounded);
+        foreach (var header in new[] { "shop", "severity", "open", "not yet delivered" })
+        {
+            table.AddColumn(header);
+        }
+
+        foreach (var row in open)
+        {
+            table.AddRow(Markup.Escape(row.ShopId), Markup.Escape(row.Severity), Count(row.Alerts), Count(row.Undelivered));
+        }
+
+        if (open.Count == 0)
+        {
+            table.AddRow("[grey]no open alerts[/]", "", "", "");
+        }
+
+        console.Write(table);
     }
 
     private static string Ticks(long? ticks, TimeZoneInfo zone) =>

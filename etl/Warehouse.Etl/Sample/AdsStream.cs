@@ -26,6 +26,11 @@ internal sealed class AdsStream(SampleSettings settings, AdsCatalog ads, SampleW
         {
             if (!ad.RunsOn(day)) continue;
             decimal spend = Math.Max(0.50m, Money.Cents(ad.DailySpend * weekday * random.Between(0.75, 1.25)));
+            if (IsPlantedSpike(shopAds, ad, day))
+            {
+                spend *= 4; // the planted spend spike: the monitor's campaign_spend_spike alert on the latest day
+            }
+
             long impressions = (long)Math.Round((double)spend / ad.Cpm * 1000 * random.Between(0.9, 1.1));
             long clicks = (long)Math.Round(impressions * ad.ClickRate * random.Between(0.8, 1.2));
             long conversions = (long)Math.Round(clicks * ad.ConversionRate * random.Between(0.7, 1.3));
@@ -36,6 +41,11 @@ internal sealed class AdsStream(SampleSettings settings, AdsCatalog ads, SampleW
                 .EndRow();
         }
     }
+
+    /// <summary>The first shop's longest-running ad (runs on the last day and the 28 before it) spends four times its usual on the last day.</summary>
+    private bool IsPlantedSpike(ShopAds shopAds, SampleAd ad, int day) =>
+        shopAds.Shop.Index == 0 && day == settings.Days - 1
+        && ad == shopAds.Ads.Where(a => a.RunsOn(day) && a.RunsOn(day - 28)).OrderByDescending(a => a.DailySpend).FirstOrDefault();
 
     private void WriteGmvMax(ShopAds shopAds, Random random, int day, DateOnly date, double weekday)
     {

@@ -17,6 +17,7 @@ public static class WarehouseJobs
     public static readonly JobKey Transform = new("transform", Group);
     public static readonly JobKey Report = new("report", Group);
     public static readonly JobKey Quality = new("quality", Group);
+    public static readonly JobKey Digest = new("digest", Group);
 
     public static JobKey Extract(ExtractSourceOptions source) => new(source.JobName, Group);
 
@@ -116,4 +117,12 @@ public sealed class DataQualityJob(WarehouseWork work) : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await WarehouseJobs.RunLockedAsync(work.Database, context, async () =>
             await work.QualityAsync(ExtractJob.Trigger(context), context.CancellationToken));
+}
+
+[DisallowConcurrentExecution]
+public sealed class AlertDigestJob(WarehouseWork work) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await WarehouseJobs.RunLockedAsync(work.Database, context, async () =>
+            await work.DigestAsync(ExtractJob.Trigger(context), context.CancellationToken));
 }

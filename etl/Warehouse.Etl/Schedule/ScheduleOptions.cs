@@ -38,6 +38,8 @@ public sealed class ScheduleOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    public AlertOptions Alerts { get; set; } = new();
+
     public static ScheduleOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<ScheduleOptions>() ?? new ScheduleOptions();
@@ -63,6 +65,8 @@ public sealed class ScheduleOptions
         CheckCron("Extract:Cron", Extract.Cron);
         CheckCron("Report:Cron", Report.Cron);
         CheckCron("Quality:Cron", Quality.Cron);
+        CheckCron("Alerts:DigestCron", Alerts.DigestCron);
+        Alerts.Validate();
         if (!string.IsNullOrWhiteSpace(Transform.Cron))
         {
             CheckCron("Transform:Cron", Transform.Cron);
@@ -228,4 +232,44 @@ public sealed class SmtpOptions
     public string? To { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host) && !string.IsNullOrWhiteSpace(To);
+}
+
+/// <summary>
+/// The daily alert digest (profit model section 8): by e-mail when <see cref="Email"/> and Smtp are set, to an
+/// incoming webhook when <see cref="WebhookUrl"/> is set (a secret: user secrets or the environment).
+/// </summary>
+public sealed class AlertOptions
+{
+    /// <summary>Every day at 08:00 in the schedule's time zone.</summary>
+    public string DigestCron { get; set; } = "0 0 8 * * ?";
+
+    /// <summary>Mail the digest to Smtp:To (when Smtp is configured).</summary>
+    public bool Email { get; set; } = true;
+
+    /// <summary>Slack or Teams incoming-webhook URL; empty = no webhook.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>slack or teams.</summary>
+    public string WebhookFormat { get; set; } = "slack";
+
+    public int WebhookRetries { get; set; } = 3;
+
+    public int WebhookRetryDelayMilliseconds { get; set; } = 2000;
+
+    /// <summary>The channels configured: email, webhook.</summary>
+    public IReadOnlyList<string> Channels(SmtpOptions smtp) =>
+        [.. (Email && smtp.Enabled ? new[] { "email" } : []), .. (string.IsNullOrWhiteSpace(WebhookUrl) ? Array.Empty<string>() : ["webhook"])];
+
+    public void Validate()
+    {
+        if (WebhookFormat is not ("slack" or "teams"))
+        {
+            throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookFormat must be slack or teams, not '{WebhookFormat}'");
+        }
+
+        if (!string.IsNullOrWhiteSpace(WebhookUrl) && !Uri.TryCreate(WebhookUrl, UriKind.Absolute, out _))
+        {
+            throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookUrl is not an absolute URL");
+        }
+    }
 }

@@ -28,6 +28,7 @@ public static class WarehouseScheduler
         services.AddTransient<TransformJob>();
         services.AddTransient<WeeklyReportJob>();
         services.AddTransient<DataQualityJob>();
+        services.AddTransient<AlertDigestJob>();
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler =>
@@ -92,6 +93,9 @@ public static class WarehouseScheduler
         entries.Add(new Entry(
             JobBuilder.Create<DataQualityJob>().WithIdentity(WarehouseJobs.Quality).WithDescription("nightly data-quality check").StoreDurably().Build(),
             Cron(WarehouseJobs.Quality, options.Quality.Cron, zone, CronTriggerMisfireInstruction.DoNothing), options.Quality.Cron));
+        entries.Add(new Entry(
+            JobBuilder.Create<AlertDigestJob>().WithIdentity(WarehouseJobs.Digest).WithDescription("daily alert digest (e-mail, webhook)").StoreDurably().Build(),
+            Cron(WarehouseJobs.Digest, options.Alerts.DigestCron, zone, CronTriggerMisfireInstruction.FireAndProceed), options.Alerts.DigestCron));
         return entries;
     }
 

@@ -100,6 +100,66 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The alert digest: per configured channel (email, webhook), the open episodes that channel has not carried yet,
+    /// grouped by shop and severity. A channel that accepts records its delivery (never sent twice); one that fails
+    /// after its retries keeps its episodes for the next run (never lost) and fails this run after the others went out.
+    /// </summary>
+    public Task<JobOutcome> DigestAsync(string trigger, CancellationToken cancellationToken) =>
+        RunAsync("digest", $"--trigger {trigger}", "digest", null, async (connection, runId) =>
+        {
+            var channels = options.Alerts.Channels(options.Smtp);
+            if (channels.Count == 0)
+            {
+                return "no channel configured (Smtp with Alerts:Email, or Alerts:WebhookUrl)";
+            }
+
+            var runLog = new RunLog(database);
+            var sent = new List<string>();
+            var failures = new List<string>();
+            foreach (var channel in channels)
+            {
+                var alerts = await Alerts.AlertQueries.UndeliveredAsync(connection, channel);
+                if (alerts.Count == 0)
+                {
+                    sent.Add($"{channel}: nothing new");
+                    continue;
+                }
+
+                var digest = new Alerts.AlertDigest(alerts);
+                try
+                {
+                    await runLog.StepAsync(connection, runId, "digest " + channel, async () =>
+                    {
+                        if (channel == "email")
+                        {
+                            await Alerts.AlertSender.MailAsync(options.Smtp, digest, cancellationToken);
+                        }
+                        else
+                        {
+                            await Alerts.AlertSender.PostAsync(options.Alerts, digest, cancellationToken);
+                        }
+
+                        await Alerts.AlertQueries.MarkDeliveredAsync(connection, alerts.Select(a => a.AlertId), channel, channels, runId, clock.GetUtcNow());
+                        return new StepResult(alerts.Count, alerts.Count, 0);
+                    });
+                    sent.Add($"{channel}: {alerts.Count} alerts");
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    Log.Error("digest {Channel} failed; its {Count} alerts stay for the next run: {Message}", channel, alerts.Count, SecretValues.Mask(error.Message));
+                    failures.Add($"{channel}: {SecretValues.Mask(error.Message)}");
+                }
+            }
+
+            if (failures.Count > 0)
+            {
+                throw new WarehouseException($"alert digest failed on {string.Join("; ", failures)} (kept for the next run)");
+            }
+
+            return string.Join(", ", sent);
+        }, cancellationToken);
+
     /// <summary>The report week: the last complete ISO week before today in the shop's time zone, or the week of the latest facts.</summary>
     public async Task<(DateOnly From, DateOnly To, string Label)> PeriodAsync(DbConnection connection, string period)
     {

@@ -12,7 +12,8 @@ namespace Warehouse.Transform;
 /// to etl.run_step with its rows and seconds. Every step writes work tables only until
 /// publish_transform checks the invariants and publishes the recomputed days into fact in one
 /// transaction; then publish_shop_expense rebuilds the (small) fixed-expense fact in one of its own,
-/// and compute_budget_plan refreshes the budget plan of every shop with the default settings.
+/// and compute_budget_plan refreshes the budget plan of every shop with the default settings,
+/// and compute_alerts opens, updates and resolves alert episodes from the published facts.
 /// prepare_transform decides what is recomputed (incremental by default, see <see cref="TransformOptions"/>);
 /// its run_step message says what and why, and publish_transform's says what was published.
 /// </summary>
@@ -56,6 +57,8 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         new("etl.publish_transform", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.publish_shop_expense", (_, run) => new() { ["p_run_id"] = run }),
         new("etl.compute_budget_plan", (_, run) => new() { ["p_run_id"] = run }),
+        // Monitoring (profit model section 8): its own transaction, after publish, reading the published facts.
+        new("etl.compute_alerts", (_, run) => new() { ["p_run_id"] = run }),
     ];
 
     /// <summary>A step's parameters on an engine: the options, and for prepare_transform the hash of this build's procedures.</summary>

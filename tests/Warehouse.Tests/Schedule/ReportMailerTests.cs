@@ -30,7 +30,7 @@ public sealed class ReportMailerTests
     }
 
     /// <summary>The least of an SMTP server: greet, accept one message, remember its recipients and data.</summary>
-    private static async Task<(List<string> Recipients, string Data)> ReceiveOneMessageAsync(TcpListener listener, CancellationToken cancellationToken)
+    internal static async Task<(List<string> Recipients, string Data)> ReceiveOneMessageAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         using var client = await listener.AcceptTcpClientAsync(cancellationToken);
         await using var stream = client.GetStream();
