@@ -16,7 +16,8 @@ public static class SecretValues
 
     /// <summary>Configuration keys whose last segment names a secret: their values are secrets.</summary>
     /// <remarks>Not "pwd": the shell's PWD and OLDPWD are folders, not passwords (Pwd= in a connection string is read below).</remarks>
-    private static readonly string[] SecretKeyWords = ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key"];
+    // An incoming webhook URL (Slack, Teams) is itself the credential: whoever has it can post.
+    private static readonly string[] SecretKeyWords = ["password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "webhookurl"];
 
     /// <summary>Secrets shorter than this are not masked by value (too many false hits); patterns still mask them.</summary>
     public const int MinimumLength = 4;

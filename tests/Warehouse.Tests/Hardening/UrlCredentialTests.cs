@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Configuration;
 using Warehouse.Control;
 using Warehouse.Database;
 using Warehouse.Logging;
@@ -27,6 +28,21 @@ public sealed class UrlCredentialTests(WarehouseFixture fixture) : IClassFixture
     [InlineData("folder /data/in@box/files")]
     public void Urls_without_credentials_and_e_mail_addresses_stay_as_they_are(string text) =>
         Assert.Equal(text, SecretMasker.Mask(text));
+
+    [Fact]
+    public void A_configured_alert_webhook_url_is_masked_wherever_it_is_written()
+    {
+        const string url = "https://hooks.slack.com/services/T000/B000/XyZ-webhook-secret-81";
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Warehouse:Alerts:WebhookUrl"] = url })
+            .Build();
+
+        SecretValues.AddFrom(configuration);
+
+        var masked = SecretValues.Mask($"digest: POST {url} failed: 500");
+        Assert.DoesNotContain("XyZ-webhook-secret-81", masked, StringComparison.Ordinal);
+        Assert.StartsWith("digest: POST ", masked, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_password_in_a_command_line_url_is_in_neither_the_log_nor_etl_run_arguments()
