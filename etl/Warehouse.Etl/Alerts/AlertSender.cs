@@ -1,5 +1,3 @@
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Http.Resilience;
 using MimeKit;
 using Polly;
@@ -18,25 +16,10 @@ public static class AlertSender
 {
     public static async Task MailAsync(SmtpOptions smtp, AlertDigest digest, CancellationToken cancellationToken)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(smtp.From));
-        foreach (var address in (smtp.To ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            message.To.Add(MailboxAddress.Parse(address));
-        }
-
+        var message = ReportMailer.Addressed(smtp);
         message.Subject = digest.Title;
         message.Body = new TextPart("plain") { Text = digest.Text() };
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
-        if (!string.IsNullOrEmpty(smtp.User))
-        {
-            await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
-        }
-
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        await ReportMailer.SendAsync(smtp, message, cancellationToken);
     }
 
     public static async Task PostAsync(AlertOptions options, AlertDigest digest, CancellationToken cancellationToken)

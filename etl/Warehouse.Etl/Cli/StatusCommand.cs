@@ -21,16 +21,6 @@ public static class StatusCommand
             var configuration = WarehouseSettings.LoadConfiguration();
             var options = ScheduleOptions.From(configuration);
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
-            Migrator.EnsureCurrent(database);
-            await using (var connection = await database.OpenAsync())
-            {
-                // A reader login may not write etl.run: its status shows such runs as still running.
-                if (await CliContext.MayRecordRunsAsync(database, connection))
-                {
-                    await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
-                }
-            }
-
             if (Console.IsOutputRedirected)
             {
                 AnsiConsole.Profile.Width = 200;
@@ -41,11 +31,17 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>Checks the schema is current (never changes it) and writes the schedule, runs, freshness and open alerts; a warehouse_reader login can run it.</summary>
+    /// <summary>Checks the schema is current (never changes it), marks runs of dead processes abandoned (when the login may), and writes the schedule, runs, freshness and open alerts; a warehouse_reader login can run it.</summary>
     public static async Task ShowAsync(WarehouseDatabase database, ScheduleOptions options, IAnsiConsole console)
     {
         Migrator.EnsureCurrent(database);
         await using var connection = await database.OpenAsync();
+        // A reader login may not write etl.run: its status shows runs of dead processes as still running.
+        if (await CliContext.MayRecordRunsAsync(database, connection))
+        {
+            await new Control.RunLog(database).MarkAbandonedAsync(connection, "warehouse status");
+        }
+
         var zone = options.Zone();
         console.MarkupLine($"[grey]database:[/] {Markup.Escape(database.Describe())}   [grey]times in[/] {Markup.Escape(options.TimeZone)}");
         await ScheduleAsync(console, connection, options, zone);

@@ -9,6 +9,17 @@ public static class ReportMailer
 {
     public static async Task SendAsync(SmtpOptions smtp, string workbook, string label, CancellationToken cancellationToken)
     {
+        var message = Addressed(smtp);
+        message.Subject = $"SKU profit workbook {label}";
+        var body = new BodyBuilder { TextBody = $"The SKU profit workbook for {label} is attached.\n\nwarehouse serve" };
+        await body.Attachments.AddAsync(workbook, cancellationToken);
+        message.Body = body.ToMessageBody();
+        await SendAsync(smtp, message, cancellationToken);
+    }
+
+    /// <summary>A message from Smtp:From to every address of Smtp:To (comma-separated).</summary>
+    public static MimeMessage Addressed(SmtpOptions smtp)
+    {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(smtp.From));
         foreach (var address in (smtp.To ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -16,11 +27,12 @@ public static class ReportMailer
             message.To.Add(MailboxAddress.Parse(address));
         }
 
-        message.Subject = $"SKU profit workbook {label}";
-        var body = new BodyBuilder { TextBody = $"The SKU profit workbook for {label} is attached.\n\nwarehouse serve" };
-        await body.Attachments.AddAsync(workbook, cancellationToken);
-        message.Body = body.ToMessageBody();
+        return message;
+    }
 
+    /// <summary>Sends one message through the configured SMTP server (STARTTLS when offered, login when a user is set).</summary>
+    public static async Task SendAsync(SmtpOptions smtp, MimeMessage message, CancellationToken cancellationToken)
+    {
         using var client = new SmtpClient();
         await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.User))
