@@ -210,23 +210,40 @@ public static class Migrator
         }
     }
 
-    /// <summary>Creates the configured database when the server is reachable but the database is not there yet.</summary>
+    /// <summary>
+    /// Creates the configured database when the server is reachable but the database is not there yet. The
+    /// migration lock lives inside that database, so two first-ever migrations can race here: the loser's
+    /// CREATE DATABASE fails because the winner's just succeeded, and a second look finds it there.
+    /// </summary>
     private static void EnsureDatabaseExists(WarehouseDatabase database, IUpgradeLog log)
     {
         try
         {
-            if (database.Engine == Engine.Postgres)
+            try
             {
-                EnsureDatabase.For.PostgresqlDatabase(database.ConnectionString, log);
+                CreateIfMissing(database, log);
             }
-            else
+            catch (System.Data.Common.DbException)
             {
-                EnsureDatabase.For.SqlDatabase(database.ConnectionString, log);
+                Thread.Sleep(TimeSpan.FromMilliseconds(500));
+                CreateIfMissing(database, log);
             }
         }
         catch (Exception error) when (error is System.Data.Common.DbException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             throw new WarehouseException($"cannot reach {database.Describe()}: {error.Message}", error);
+        }
+    }
+
+    private static void CreateIfMissing(WarehouseDatabase database, IUpgradeLog log)
+    {
+        if (database.Engine == Engine.Postgres)
+        {
+            EnsureDatabase.For.PostgresqlDatabase(database.ConnectionString, log);
+        }
+        else
+        {
+            EnsureDatabase.For.SqlDatabase(database.ConnectionString, log);
         }
     }
 

@@ -137,6 +137,26 @@ public sealed class SchemaChangeTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task Three_first_ever_migrations_at_once_create_the_database_once_and_apply_each_script_once(Engine engine)
+    {
+        SkipUnlessConfigured(engine);
+        var created = TestServers.CreateDatabase(engine, "race");
+        TestServers.DropDatabase(created); // a name no database has yet: each migration must create it or find it
+        try
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => Migrator.Migrate(created))));
+
+            Assert.Equal(Migrator.Migrations(engine).Count + Migrator.Definitions(engine).Count, results.Sum(r => r.ScriptsRun));
+            Assert.True(Migrator.State(created).IsCurrent);
+        }
+        finally
+        {
+            TestServers.DropDatabase(created);
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public void A_command_on_a_database_never_migrated_says_to_run_migrate_and_creates_nothing(Engine engine)
     {
         SkipUnlessConfigured(engine);
