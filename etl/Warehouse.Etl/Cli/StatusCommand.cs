@@ -126,6 +126,7 @@ public static class StatusCommand
         public long RowsRead { get; init; }
         public long RowsWritten { get; init; }
         public long RowsRejected { get; init; }
+        public long RowsDuplicate { get; init; }
     }
 
     private static async Task LastRunsAsync(IAnsiConsole console, System.Data.Common.DbConnection connection, TimeZoneInfo zone)
@@ -134,16 +135,17 @@ public static class StatusCommand
             """
             SELECT r.command AS Command, r.run_id AS RunId, r.status AS Status, r.started_at AS StartedAt, r.ended_at AS EndedAt,
                    r.arguments AS Arguments, r.error_message AS ErrorMessage, r.host_name AS HostName, r.process_id AS ProcessId,
-                   COALESCE(s.rows_read, 0) AS RowsRead, COALESCE(s.rows_written, 0) AS RowsWritten, COALESCE(s.rows_rejected, 0) AS RowsRejected
+                   COALESCE(s.rows_read, 0) AS RowsRead, COALESCE(s.rows_written, 0) AS RowsWritten, COALESCE(s.rows_rejected, 0) AS RowsRejected,
+                   COALESCE(s.rows_duplicate, 0) AS RowsDuplicate
             FROM etl.run AS r
             JOIN (SELECT command, MAX(run_id) AS run_id FROM etl.run GROUP BY command) AS latest ON latest.run_id = r.run_id
             LEFT JOIN (SELECT run_id, CAST(SUM(rows_read) AS bigint) AS rows_read, CAST(SUM(rows_written) AS bigint) AS rows_written,
-                              CAST(SUM(rows_rejected) AS bigint) AS rows_rejected
+                              CAST(SUM(rows_rejected) AS bigint) AS rows_rejected, CAST(SUM(rows_duplicate) AS bigint) AS rows_duplicate
                        FROM etl.run_step GROUP BY run_id) AS s ON s.run_id = r.run_id
             ORDER BY r.started_at DESC
             """)).ToList();
         var table = new Table().Title("Last run of each job").Border(TableBorder.Rounded);
-        foreach (var header in new[] { "job", "run", "status", "started", "duration", "rows read", "rows written", "rejected", "detail" })
+        foreach (var header in new[] { "job", "run", "status", "started", "duration", "rows read", "rows written", "rejected", "duplicate keys", "detail" })
         {
             table.AddColumn(header);
         }
@@ -162,13 +164,13 @@ public static class StatusCommand
             var detail = run.ErrorMessage
                 ?? (run.Status == "running" && run.HostName is not null ? $"pid {run.ProcessId} on {run.HostName}: " : "") + (run.Arguments ?? "");
             table.AddRow(Markup.Escape(run.Command), run.RunId.ToString(CultureInfo.InvariantCulture), status, Time(started, zone),
-                Age(duration) + (run.EndedAt is null ? " so far" : ""), Count(run.RowsRead), Count(run.RowsWritten), Count(run.RowsRejected),
+                Age(duration) + (run.EndedAt is null ? " so far" : ""), Count(run.RowsRead), Count(run.RowsWritten), Count(run.RowsRejected), Count(run.RowsDuplicate),
                 Markup.Escape(detail.Length > 90 ? detail[..89] + "…" : detail));
         }
 
         if (runs.Count == 0)
         {
-            table.AddRow("[grey]no runs yet[/]", "", "", "", "", "", "", "", "");
+            table.AddRow("[grey]no runs yet[/]", "", "", "", "", "", "", "", "", "");
         }
 
         console.Write(table);

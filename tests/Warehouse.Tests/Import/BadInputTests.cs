@@ -2,6 +2,8 @@ using System.Text;
 using Dapper;
 using Warehouse.Control;
 using Warehouse.Database;
+using Spectre.Console;
+using Warehouse.Cli;
 using Warehouse.Import;
 using Warehouse.Stage;
 using Warehouse.Tests.Infrastructure;
@@ -248,7 +250,23 @@ public sealed class BadInputTests(WarehouseFixture fixture) : IClassFixture<Ware
             "SELECT step_name, status, rows_duplicate FROM etl.run_step WHERE run_id = @runId ORDER BY step_number", new { runId })).ToList();
         Assert.Equal(["failed", "succeeded", "succeeded", "failed"], steps.Select(s => s.Status));
         Assert.Equal(2, steps.Single(s => s.Name.EndsWith("sku_cost.csv", StringComparison.Ordinal)).Duplicates);
+
+        // `warehouse status` shows them beside the rejects, on the load's row.
+        var status = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(status), Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+        await StatusCommand.ShowAsync(database, new Warehouse.Schedule.ScheduleOptions(), console);
+        var loadRow = status.ToString().Split('\n').Single(line => line.Contains($" {runId} ", StringComparison.Ordinal));
+        Assert.Contains("duplicate keys", status.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["load", runId.ToString(System.Globalization.CultureInfo.InvariantCulture)], Cells(loadRow)[..2]);
+        Assert.Equal(["5", "3", "0", "2"], Cells(loadRow)[5..9]); // rows read, written, rejected (the bad files are refused whole, not by row), duplicate keys
     }
+
+    private static string[] Cells(string tableRow) =>
+        tableRow.Split('│', StringSplitOptions.RemoveEmptyEntries).Select(cell => cell.Trim()).Where(cell => cell.Length > 0).ToArray();
 
     private sealed class SynchronousProgress(List<StagingLoader.FileResult> results) : IProgress<StagingLoader.FileResult>
     {
