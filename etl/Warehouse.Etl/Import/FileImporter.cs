@@ -85,6 +85,12 @@ public sealed class FileImporter(WarehouseDatabase database, decimal maxRejectRa
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             written = await batch.WriteAsync(connection, transaction, new StagingWriter(database.Engine), runId, cancellationToken);
+            var superseded = await kind.RemoveSupersededAsync(connection, transaction, runId, cancellationToken);
+            if (superseded > 0)
+            {
+                Serilog.Log.Information("{File}: {Removed} staging rows of an earlier {Kind} removed, this file no longer shows them", file, superseded, kind.Name);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 

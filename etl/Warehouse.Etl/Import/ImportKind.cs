@@ -19,6 +19,14 @@ public abstract class ImportKind
     /// <summary>Rows built from the whole file (order exports add up their SKU lines per order).</summary>
     public virtual IEnumerable<(string Table, long RowNumber, Dictionary<string, string?> Values)> Finish(ImportContext context) => [];
 
+    /// <summary>
+    /// Called inside the file's transaction after its rows are written: removes staging rows an earlier file of
+    /// this kind wrote that this file no longer shows (an order export whose return was since rejected), and
+    /// returns how many went.
+    /// </summary>
+    public virtual Task<long> RemoveSupersededAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long runId, CancellationToken cancellationToken) =>
+        Task.FromResult(0L);
+
     protected static Dictionary<string, string?> Row(params (string Column, string? Value)[] values) =>
         values.ToDictionary(v => v.Column, v => v.Value, StringComparer.Ordinal);
 

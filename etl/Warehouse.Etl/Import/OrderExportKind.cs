@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
+using Dapper;
 
 namespace Warehouse.Import;
 
@@ -17,6 +19,8 @@ public sealed class OrderExportKind : ImportKind
     private readonly Dictionary<string, int> linesOfSku = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long RowNumber, Dictionary<string, string?> Order, decimal SubTotal, decimal Before, decimal Seller, decimal Platform)> orders = new(StringComparer.Ordinal);
     private readonly OrderExportRefunds refunds = new();
+    private readonly HashSet<string> ordersInFile = new(StringComparer.Ordinal);
+    private readonly HashSet<string> shown = new(StringComparer.Ordinal);
 
     public override string Name => "order-export";
 
@@ -68,6 +72,7 @@ public sealed class OrderExportKind : ImportKind
 
         var originalPrice = row.Money("SKU Unit Original Price");
         refunds.AddLine(row, order, lineId, skuId, quantity, Amount(originalPrice) * quantity - seller);
+        ordersInFile.Add(key); // only once its refund columns were read without a reject
         yield return ("order_line_item", Row(
             ("shop_id", shopId), ("order_id", orderId), ("line_item_id", lineId), ("product_id", productId), ("product_name", row.Required("Product Name")),
             ("sku_id", skuId), ("sku_name", row.Text("Variation")), ("seller_sku", row.Text("Seller SKU")), ("currency", context.Currency),
@@ -92,11 +97,62 @@ public sealed class OrderExportKind : ImportKind
 
         foreach (var refund in refunds.Rows())
         {
+            if (refund.Table is "return_order" or "cancellation")
+            {
+                shown.Add(refund.Table + "|" + refund.Values["shop_id"] + "|" + refund.Values[refund.Table == "return_order" ? "return_id" : "cancel_id"]);
+            }
+
             yield return (refund.Table, 0, refund.Values);
         }
 
         orders.Clear();
         linesOfSku.Clear();
+    }
+
+    /// <summary>
+    /// The export is the shop's latest word on the orders it lists: a return or cancellation an earlier export
+    /// made for one of them (source <c>order_export</c>) that this one no longer shows (the return request was
+    /// rejected, the refund reversed) is deleted with its lines, and etl.staging_deletion names the order so the
+    /// next transform restates it. Orders the file does not list keep theirs. The other sources' rows are
+    /// never touched.
+    /// </summary>
+    public override async Task<long> RemoveSupersededAsync(DbConnection connection, DbTransaction transaction, long runId, CancellationToken cancellationToken)
+    {
+        var earlier = await connection.QueryAsync<(string Table, string ShopId, string OrderId, string Id)>(new CommandDefinition(
+            """
+            SELECT 'return_order', shop_id, order_id, return_id FROM stg.return_order WHERE refund_source = @source
+            UNION ALL
+            SELECT 'cancellation', shop_id, order_id, cancel_id FROM stg.cancellation WHERE refund_source = @source
+            """, new { source = OrderExportRefunds.Source }, transaction, cancellationToken: cancellationToken));
+        var stale = earlier
+            .Where(row => ordersInFile.Contains(row.ShopId + "|" + row.OrderId) && !shown.Contains(row.Table + "|" + row.ShopId + "|" + row.Id))
+            .ToList();
+        ordersInFile.Clear();
+        shown.Clear();
+
+        long removed = 0;
+        foreach (var group in stale.GroupBy(row => (row.Table, row.ShopId)))
+        {
+            var (parent, child, id) = group.Key.Table == "return_order"
+                ? ("return_order", "return_line_item", "return_id")
+                : ("cancellation", "cancellation_line_item", "cancel_id");
+            foreach (var chunk in group.Chunk(500))
+            {
+                var ids = chunk.Select(row => row.Id).ToArray();
+                var shopId = group.Key.ShopId;
+                // Npgsql takes the array as one parameter; Dapper expands it into a list for SQL Server.
+                var isOneOf = connection is Npgsql.NpgsqlConnection ? $"{id} = ANY(@ids)" : $"{id} IN @ids";
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"INSERT INTO etl.staging_deletion (etl_run_id, table_name, shop_id, order_id) SELECT @runId, '{parent}', shop_id, order_id FROM stg.{parent} WHERE shop_id = @shopId AND {isOneOf}",
+                    new { runId, shopId, ids }, transaction, cancellationToken: cancellationToken));
+                removed += await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM stg.{child} WHERE shop_id = @shopId AND {isOneOf}", new { shopId, ids }, transaction, cancellationToken: cancellationToken));
+                removed += await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM stg.{parent} WHERE shop_id = @shopId AND {isOneOf}", new { shopId, ids }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>The stand-in product id of a SKU the catalogue does not have yet (the catalogue's own id replaces it in dim.product).</summary>

@@ -316,6 +316,73 @@ public sealed class ExportOnlySellerTests(WarehouseFixture fixture) : IClassFixt
         Assert.Equal([("(unallocated)", 1.50m), ("MUG-1", 9.00m), ("PLATE-2", 6.00m)], spend);
     }
 
+    // The order export is the shop's latest word on the orders it lists. Week 1: B1 returned and refunded 40.00,
+    // B2 refund only 15.00, B3 cancelled after payment. Week 2's export lists B1 again with its return rejected
+    // (0 returned, 0 refunded) and B3 still cancelled; B2 is not in it. B1's return goes, B2's and B3's stay.
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_later_order_export_no_longer_showing_a_return_removes_it_and_the_next_transform_restates_that_order_only(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        var (shop, _, _) = ShopDeclaration.Check(ShopId, "Kitchen Goods US", "US", "USD", "America/Los_Angeles", "MM/dd/yyyy hh:mm:ss tt");
+        var declared = await Pipeline.StartRunAsync(database, "shop add");
+        await new ShopRegistry(database).AddAsync(shop!, declared, TestContext.Current.CancellationToken);
+        await EndRunAsync(database, declared);
+        var header = OrderExport.Split('\n')[0].TrimEnd('\r');
+        const string b1Returned = "B1,Completed,Completed,Return/Refund,Normal,S1,MUG-1,Stoneware mug,Blue,1,1,$40.00,$40.00,$0.00,$0.00,$40.00,$0.00,$0.00,$0.00,$0.00,$0.00,$40.00,$40.00,11/02/2026 09:00:00 AM,11/02/2026 09:01:00 AM,,buyer1";
+        const string b1Rejected = "B1,Completed,Completed,,Normal,S1,MUG-1,Stoneware mug,Blue,1,0,$40.00,$40.00,$0.00,$0.00,$40.00,$0.00,$0.00,$0.00,$0.00,$0.00,$40.00,$0.00,11/02/2026 09:00:00 AM,11/02/2026 09:01:00 AM,,buyer1";
+        const string b2RefundOnly = "B2,Completed,Completed,Refund only,Normal,S1,MUG-1,Stoneware mug,Blue,1,0,$40.00,$40.00,$0.00,$0.00,$40.00,$0.00,$0.00,$0.00,$0.00,$0.00,$40.00,$15.00,11/02/2026 11:00:00 AM,11/02/2026 11:01:00 AM,,buyer3";
+        const string b3Cancelled = "B3,Cancelled,Cancelled,Cancel,Normal,S1,MUG-1,Stoneware mug,Blue,1,0,$40.00,$40.00,$0.00,$0.00,$40.00,$0.00,$0.00,$0.00,$0.00,$0.00,$40.00,$40.00,11/02/2026 01:00:00 PM,11/02/2026 01:01:00 PM,11/02/2026 03:00:00 PM,buyer5";
+        File.WriteAllText(Path.Combine(folder, "costs.csv"), "seller_sku,effective_from,unit_cost\nMUG-1,2026-10-01,10.00\n");
+        File.WriteAllText(Path.Combine(folder, "Order_export_week1.csv"), string.Join("\n", header, b1Returned, b2RefundOnly, b3Cancelled) + "\n");
+        await ImportAndEndAsync(database);
+        await Pipeline.TransformAsync(database);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal((true, 40.00m, 40.00m, 0.00m, 1, 0.00m), Figures((await LinesAsync(connection))["B1"]));
+
+        File.Delete(Path.Combine(folder, "Order_export_week1.csv"));
+        File.WriteAllText(Path.Combine(folder, "Order_export_week2.csv"), string.Join("\n", header, b1Rejected, b3Cancelled) + "\n");
+        await ImportAndEndAsync(database);
+        Assert.Equal(["order-export:B2"], await connection.QueryAsync<string>("SELECT return_id FROM stg.return_order ORDER BY return_id"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM stg.return_line_item WHERE order_id = 'B1'"));
+        Assert.Equal([("return_order", "B1")], await connection.QueryAsync<(string, string)>("SELECT table_name, order_id FROM etl.staging_deletion"));
+        var transform = await Pipeline.TransformAsync(database);
+
+        var lines = await LinesAsync(connection);
+        Assert.Equal((true, 40.00m, 0.00m, 40.00m, 0, 10.00m), Figures(lines["B1"])); // kept by the buyer: net 40, COGS 10
+        Assert.Equal((true, 40.00m, 15.00m, 25.00m, 0, 10.00m), Figures(lines["B2"])); // not in week 2's file: unchanged
+        Assert.Equal((true, 40.00m, 40.00m, 0.00m, 1, 0.00m), Figures(lines["B3"]));  // still cancelled after payment
+        var recomputed = await connection.ExecuteScalarAsync<string>(
+            "SELECT message FROM etl.run_step WHERE run_id = @transform AND step_name = 'etl.prepare_transform'", new { transform });
+        Assert.StartsWith("incremental", recomputed, StringComparison.Ordinal);
+
+        // The incremental run ends where a full rebuild of the same staging ends.
+        var incremental = await FiguresAsync(connection);
+        await Pipeline.TransformAsync(database, new Warehouse.Transform.TransformOptions(Full: true));
+        Assert.Equal(incremental, await FiguresAsync(connection));
+    }
+
+    private async Task ImportAndEndAsync(WarehouseDatabase database)
+    {
+        var runId = await Pipeline.StartRunAsync(database, "import");
+        var results = await new SellerFiles(database).LoadAsync(folder, runId, new ImportOptions(ShopId: ShopId, AdvertiserId: Advertiser), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.All(results, f => Assert.Equal(0, f.RowsRejected));
+        await EndRunAsync(database, runId);
+    }
+
+    private static async Task EndRunAsync(WarehouseDatabase database, long runId)
+    {
+        await using var connection = await database.OpenAsync();
+        await new Warehouse.Control.RunLog(database).EndAsync(connection, runId, null);
+    }
+
+    private static async Task<Dictionary<string, (string OrderId, string Sku, bool IsRevenue, decimal Gmv, decimal Refund, decimal NetRevenue, int Restocked, decimal Cogs)>> LinesAsync(System.Data.Common.DbConnection connection) =>
+        (await connection.QueryAsync<(string OrderId, string Sku, bool IsRevenue, decimal Gmv, decimal Refund, decimal NetRevenue, int Restocked, decimal Cogs)>(
+            """
+            SELECT line.order_id, product.seller_sku, line.is_revenue, line.gmv, line.refund_amount, line.net_revenue, line.restocked_units, line.cogs
+            FROM fact.order_line AS line JOIN dim.product AS product ON product.product_key = line.product_key
+            """)).ToDictionary(l => l.OrderId);
+
     private static (bool, decimal, decimal, decimal, int, decimal) Figures((string OrderId, string Sku, bool IsRevenue, decimal Gmv, decimal Refund, decimal NetRevenue, int Restocked, decimal Cogs) line) =>
         (line.IsRevenue, line.Gmv, line.Refund, line.NetRevenue, line.Restocked, line.Cogs);
 
