@@ -168,7 +168,7 @@ BEGIN
                WHEN 'restock_first' THEN 'restock first: stock allows +' || CAST(CAST(raise_amount AS numeric(19,2)) AS varchar(30))
                                          || ' of the pace cap +' || CAST(CAST(pace_cap AS numeric(19,2)) AS varchar(30))
                                          || ' (' || CAST(CAST(available_units AS numeric(19,1)) AS varchar(30)) || ' units after lead-time demand); restock '
-                                         || CAST(CAST(CEILING((pace_cap - raise_amount) * units_per_money) AS integer) AS varchar(20))
+                                         || CAST(CAST(CEILING((pace_cap - raise_amount) * period_units / period_spend) AS integer) AS varchar(20))
                                          || ' units; the rest stays in the pool'
                WHEN 'budget_cut' THEN tier || ': budget below current spend; cut ' || CAST(CAST(cut_amount AS numeric(19,2)) AS varchar(30))
                                       || ' (lowest ROI first, marginal before winners before heroes)'
@@ -182,7 +182,7 @@ BEGIN
                     || CAST(CAST(v_max_change * 100 AS numeric(19,1)) AS varchar(30)) || '% of ' || CAST(CAST(current_spend AS numeric(19,2)) AS varchar(30)) || ')' END,
            pace_cap, stock_cap, CAST(units_per_money AS numeric(19,6)),
            CAST(GREATEST(available_units, 0) AS numeric(19,4)),
-           CASE WHEN plan_rule = 'restock_first' THEN CAST(CEILING((pace_cap - raise_amount) * units_per_money) AS integer) ELSE 0 END,
+           CASE WHEN plan_rule = 'restock_first' THEN CAST(CEILING((pace_cap - raise_amount) * period_units / period_spend) AS integer) ELSE 0 END,
            CAST(attributed_contribution_rate AS numeric(19,6)),
            current_contribution_after_ads,
            -- extra spend earns trailing ROI x factor; cut spend saves itself but loses the contribution its ads brought

@@ -188,7 +188,7 @@ BEGIN
                    WHEN N'restock_first' THEN CONCAT(N'restock first: stock allows +', CAST(CAST(raise_amount AS decimal(19,2)) AS nvarchar(30)),
                                                      N' of the pace cap +', CAST(CAST(pace_cap AS decimal(19,2)) AS nvarchar(30)),
                                                      N' (', CAST(CAST(available_units AS decimal(19,1)) AS nvarchar(30)), N' units after lead-time demand); restock ',
-                                                     CAST(CAST(CEILING((pace_cap - raise_amount) * units_per_money) AS int) AS nvarchar(20)),
+                                                     CAST(CAST(CEILING(CAST(pace_cap - raise_amount AS decimal(15,4)) * CAST(period_units AS decimal(10,0)) / CAST(period_spend AS decimal(19,4))) AS int) AS nvarchar(20)),
                                                      N' units; the rest stays in the pool')
                    WHEN N'budget_cut' THEN CONCAT(tier, N': budget below current spend; cut ', CAST(CAST(cut_amount AS decimal(19,2)) AS nvarchar(30)),
                                                   N' (lowest ROI first, marginal before winners before heroes)')
@@ -202,12 +202,13 @@ BEGIN
                                CAST(CAST(@v_max_change * 100 AS decimal(19,1)) AS nvarchar(30)), N'% of ', CAST(CAST(current_spend AS decimal(19,2)) AS nvarchar(30)), N')') END,
                pace_cap, stock_cap, CAST(units_per_money AS decimal(19,6)),
                CASE WHEN available_units > 0 THEN available_units ELSE 0 END,
-               CASE WHEN plan_rule = N'restock_first' THEN CAST(CEILING((pace_cap - raise_amount) * units_per_money) AS int) ELSE 0 END,
+               CASE WHEN plan_rule = N'restock_first' THEN CAST(CEILING(CAST(pace_cap - raise_amount AS decimal(15,4)) * CAST(period_units AS decimal(10,0)) / CAST(period_spend AS decimal(19,4))) AS int) ELSE 0 END,
                CAST(attributed_contribution_rate AS decimal(19,6)),
                current_contribution_after_ads,
                -- extra spend earns trailing ROI x factor; cut spend saves itself but loses the contribution its ads brought
-               CAST(CASE WHEN change_amount > 0 THEN ROUND(change_amount * roi * @v_return_factor, 4)
-                         WHEN change_amount < 0 THEN ROUND(-change_amount * (1 - COALESCE(CAST(attributed_contribution_rate AS decimal(19,6)), 0)), 4)
+               -- (the casts keep SQL Server's products exact, as PostgreSQL's are: no rounding to 6 places before the 4)
+               CAST(CASE WHEN change_amount > 0 THEN ROUND(CAST(change_amount AS decimal(15,4)) * CAST(roi AS decimal(14,6)) * CAST(@v_return_factor AS decimal(7,6)), 4)
+                         WHEN change_amount < 0 THEN ROUND(CAST(-change_amount AS decimal(18,4)) * CAST(1 - COALESCE(CAST(attributed_contribution_rate AS decimal(19,6)), 0) AS decimal(19,6)), 4)
                          ELSE 0 END AS decimal(19,4)),
                @p_run_id
         FROM ruled;
