@@ -1,5 +1,5 @@
 -- The publish step: checks, then replaces the recomputed days (and review periods) of every
--- fact in one transaction. Until it commits, readers see the previous facts whole.
+-- fact in one transaction (of fact.order_line, the recomputed orders' lines). Until it commits, readers see the previous facts whole.
 CREATE OR REPLACE PROCEDURE etl.publish_transform(p_run_id bigint, INOUT p_rows_written bigint DEFAULT 0)
 LANGUAGE plpgsql
 AS $$
@@ -9,7 +9,22 @@ BEGIN
     PERFORM set_config('work_mem', '256MB', true);  -- this transaction only: sorts and hashes of a full rebuild stay in memory
     CALL etl.check_invariants(p_run_id, v_rows);
 
-    DELETE FROM fact.order_line WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+    -- Order lines: those of the affected days except the lines taken as published (the work rows
+    -- of an earlier run: etl.compute_order_line), which stay; an incremental run writes only the
+    -- lines it recomputed, and the new credit of a line taken as published.
+    DELETE FROM fact.order_line AS published
+    WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
+      AND NOT EXISTS (SELECT 1 FROM etl.work_order_line AS kept
+                      WHERE kept.etl_run_id <> p_run_id AND kept.shop_key = published.shop_key
+                        AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id);
+    UPDATE fact.order_line AS published
+    SET campaign_key = kept.campaign_key, traffic_source_key = kept.traffic_source_key,
+        attribution_touch = kept.attribution_touch, etl_run_id = p_run_id
+    FROM etl.work_order_line AS kept
+    WHERE kept.etl_run_id <> p_run_id AND kept.shop_key = published.shop_key
+      AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id
+      AND (kept.campaign_key <> published.campaign_key OR kept.traffic_source_key <> published.traffic_source_key
+           OR kept.attribution_touch IS DISTINCT FROM published.attribution_touch);
     DELETE FROM fact.ad_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
     DELETE FROM fact.sku_ad_spend WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
     DELETE FROM fact.gmv_max_tieout WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
@@ -35,7 +50,8 @@ BEGIN
            net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
            contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
            view_window_days, allocation_method, etl_run_id
-    FROM etl.work_order_line;
+    FROM etl.work_order_line
+    WHERE etl_run_id = p_run_id;
     GET DIAGNOSTICS p_rows_written = ROW_COUNT;
 
     INSERT INTO fact.ad_daily SELECT * FROM etl.work_ad_daily;

@@ -1,5 +1,5 @@
 -- The publish step: checks, then replaces the recomputed days (and review periods) of every
--- fact in one transaction. Until it commits, readers see the previous facts whole.
+-- fact in one transaction (of fact.order_line, the recomputed orders' lines). Until it commits, readers see the previous facts whole.
 DROP PROCEDURE IF EXISTS etl.publish_transform;
 GO
 
@@ -17,7 +17,26 @@ BEGIN
 
         EXEC etl.check_invariants @p_run_id = @p_run_id, @p_rows_written = @v_rows OUTPUT;
 
-        DELETE FROM fact.order_line WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
+        -- Order lines: those of the affected days except the lines taken as published (the work rows
+        -- of an earlier run: etl.compute_order_line), which stay; an incremental run writes only the
+        -- lines it recomputed, and the new credit of a line taken as published.
+        DELETE published
+        FROM fact.order_line AS published
+        WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
+          AND NOT EXISTS (SELECT 1 FROM etl.work_order_line AS kept
+                          WHERE kept.etl_run_id <> @p_run_id AND kept.shop_key = published.shop_key
+                            AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id);
+        UPDATE published
+        SET campaign_key = kept.campaign_key, traffic_source_key = kept.traffic_source_key,
+            attribution_touch = kept.attribution_touch, etl_run_id = @p_run_id
+        FROM fact.order_line AS published
+        JOIN etl.work_order_line AS kept
+          ON kept.shop_key = published.shop_key AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id
+        WHERE kept.etl_run_id <> @p_run_id
+          AND (kept.campaign_key <> published.campaign_key OR kept.traffic_source_key <> published.traffic_source_key
+               OR kept.attribution_touch <> published.attribution_touch
+               OR (kept.attribution_touch IS NULL AND published.attribution_touch IS NOT NULL)
+               OR (kept.attribution_touch IS NOT NULL AND published.attribution_touch IS NULL));
         DELETE FROM fact.ad_daily WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
         DELETE FROM fact.sku_ad_spend WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
         DELETE FROM fact.gmv_max_tieout WHERE date_key IN (SELECT date_key FROM etl.work_affected_date);
@@ -43,7 +62,8 @@ BEGIN
                net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost, cogs, other_variable_cost,
                contribution_before_ads, fee_basis, tiktok_settlement_amount, attribution_touch, click_window_days,
                view_window_days, allocation_method, etl_run_id
-        FROM etl.work_order_line;
+        FROM etl.work_order_line
+        WHERE etl_run_id = @p_run_id;
         SET @p_rows_written = @@ROWCOUNT;
 
         -- The work tables have the facts' columns in the facts' order (0006_work.sql).
