@@ -31,36 +31,40 @@ BEGIN
     -- 1 GB here, not 256 MB: numbering 1 M source lines sorts them whole (200 MB spilled with 256 MB).
     PERFORM set_config('work_mem', '1GB', true);
 
-    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
-    -- with its order's seller discount and number of lines.
-    CREATE TEMP TABLE source_line ON COMMIT DROP AS
+    -- The orders whose lines are computed: every order of the days whose orders are all recomputed
+    -- (every day of a full rebuild), and the changed orders on the other affected days. A table
+    -- with statistics: as a CTE its row count was guessed at 16 instead of every order, and the
+    -- full rebuild's joins below ran as nested loops.
+    CREATE TEMP TABLE shop_order_day ON COMMIT DROP AS
     WITH recomputed_order AS (
-        -- every order of the days whose orders are all recomputed (every day of a full rebuild)
-        SELECT o.*
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.seller_discount, o.is_sample_order,
+               o.is_replacement_order, shop.shop_key, d.date_key, d.calendar_date
         FROM stg.shop_order AS o
         JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
-        WHERE CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
-              IN (SELECT d.calendar_date FROM etl.work_order_day AS day JOIN dim.date AS d ON d.date_key = day.date_key)
+        JOIN dim.date AS d
+          ON d.calendar_date = CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
+        WHERE d.date_key IN (SELECT date_key FROM etl.work_order_day)
         UNION ALL
-        -- and the changed orders on the other affected days
-        SELECT o.*
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.seller_discount, o.is_sample_order,
+               o.is_replacement_order, shop.shop_key, d.date_key, d.calendar_date
         FROM etl.work_changed_order AS changed
         JOIN stg.shop_order AS o ON o.shop_id = changed.shop_id AND o.order_id = changed.order_id
-        JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
-        WHERE CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
-              NOT IN (SELECT d.calendar_date FROM etl.work_order_day AS day JOIN dim.date AS d ON d.date_key = day.date_key)
-    ),
-    shop_order_day AS (
-        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
-               d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
-               (o.paid_time IS NOT NULL AND NOT o.is_sample_order AND NOT o.is_replacement_order) AS is_revenue
-        FROM recomputed_order AS o
         JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
         JOIN dim.date AS d
           ON d.calendar_date = CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
         WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
-    ),
-    returned_line AS (
+          AND d.date_key NOT IN (SELECT date_key FROM etl.work_order_day)
+    )
+    SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.shop_key, o.date_key,
+           o.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
+           (o.paid_time IS NOT NULL AND NOT o.is_sample_order AND NOT o.is_replacement_order) AS is_revenue
+    FROM recomputed_order AS o;
+    ANALYZE shop_order_day;
+
+    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
+    -- with its order's seller discount and number of lines.
+    CREATE TEMP TABLE source_line ON COMMIT DROP AS
+    WITH returned_line AS (
         SELECT return_line.shop_id, return_line.order_id, return_line.order_line_item_id,
                SUM(return_line.refund_amount) AS refund_amount,
                SUM(CASE WHEN return_order.return_type = 'RETURN_AND_REFUND' THEN 1 ELSE 0 END) AS restockable_units

@@ -48,9 +48,10 @@ BEGIN
             THROW 50001, @v_message, 1;
         END;
 
-        -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
-        -- with its order's seller discount and number of lines.
-        WITH shop_order_day AS (
+        -- The orders whose lines are computed: every order of the days whose orders are all recomputed
+        -- (every day of a full rebuild), and the changed orders on the other affected days. A table
+        -- with statistics, as the PostgreSQL twin (whose planner guessed a CTE of it at 16 rows).
+        WITH order_day AS (
             SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
                    d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
                    CASE WHEN o.paid_time IS NOT NULL AND o.is_sample_order = 0 AND o.is_replacement_order = 0
@@ -64,11 +65,18 @@ BEGIN
                                                 DATEADD(day, CAST(epoch.t / 86400 AS int), CAST('1970-01-01' AS datetime2)))
                                         AT TIME ZONE 'UTC' AT TIME ZONE tz.windows_name AS date)
             WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
-              -- every order of the days whose orders are all recomputed (every day of a full
-              -- rebuild), and the changed orders on the other affected days
-              AND (d.date_key IN (SELECT date_key FROM etl.work_order_day)
-                   OR EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
-                              WHERE changed.shop_id = o.shop_id AND changed.order_id = o.order_id))
+        )
+        SELECT order_day.*
+        INTO #shop_order_day
+        FROM order_day
+        WHERE order_day.date_key IN (SELECT date_key FROM etl.work_order_day)
+           OR EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
+                      WHERE changed.shop_id = order_day.shop_id AND changed.order_id = order_day.order_id);
+
+        -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
+        -- with its order's seller discount and number of lines.
+        WITH shop_order_day AS (
+            SELECT * FROM #shop_order_day
         ),
         returned_line AS (
             SELECT return_line.shop_id, return_line.order_id, return_line.order_line_item_id,
@@ -571,6 +579,7 @@ BEGIN
         -- Fresh work tables have no statistics; without them the planner loops in the next steps.
         UPDATE STATISTICS etl.work_order_line;
 
+        DROP TABLE #shop_order_day;
         DROP TABLE #source_line;
         DROP TABLE #line_base;
         DROP TABLE #settled_sku;
