@@ -48,9 +48,10 @@ public sealed record BenchTransform(string From, string To, long AffectedDays, l
 /// <summary>
 /// A reporting query run in a loop on a second connection while the publish step ran (issue 12:
 /// readers must never block for more than a second): how many ran, their maximum, 99th percentile
-/// and median latency, and the median of the same query on the idle warehouse before the transform.
+/// and median latency, the median of the same query on the idle warehouse before the transform, and
+/// how many gave up after waiting a second for a lock (lock_timeout / LOCK_TIMEOUT).
 /// </summary>
-public sealed record BenchReaders(string Query, int Queries, double MaxSeconds, double P99Seconds, double MedianSeconds, double IdleMedianSeconds);
+public sealed record BenchReaders(string Query, int Queries, double MaxSeconds, double P99Seconds, double MedianSeconds, double IdleMedianSeconds, int BlockedOverOneSecond);
 
 public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage)
 {

@@ -66,7 +66,7 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
             MachineProbe.ResetPeak();
             await using var connection = await database.OpenAsync(cancellationToken);
             progress?.Report("full transform");
-            var readersFrom = int.Parse(portions.LastDay.AddDays(-27).ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            var readersFrom = int.Parse(portions.LastDay.AddDays(-6).ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             var full = await TransformAsync(database, connection, new TransformOptions(Full: true), readersFrom, cancellationToken);
 
             const string dayScenario = "one day of new orders plus the late refunds and settlements of the weeks before, as they would really arrive";
@@ -242,7 +242,7 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
 
     /// <summary>
     /// One transform, with a reader (<see cref="ReaderProbe"/>) querying rpt.sku_daily from the
-    /// <paramref name="readersFromDateKey"/> on on a second connection while its publish step runs.
+    /// <paramref name="readersFromDateKey"/> on, on a second connection while its publish step runs.
     /// </summary>
     private static async Task<BenchTransform> TransformAsync(WarehouseDatabase database, DbConnection connection, TransformOptions transform, int readersFromDateKey, CancellationToken cancellationToken)
     {
@@ -328,6 +328,7 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
         var readers = transforms.Select(t => t.Readers).OfType<BenchReaders>().ToList();
         var readersMax = readers.Select(r => r.MaxSeconds).DefaultIfEmpty(0).Max();
         var readersP99 = readers.Select(r => r.P99Seconds).DefaultIfEmpty(0).Max();
+        var readersBlocked = readers.Sum(r => r.BlockedOverOneSecond);
         // 60 s for up to 1 M order lines, then linear (issue 7: 10 M within 10x the 1 M time).
         var fullBudget = 60.0 * Math.Max(1.0, orderLines / 1_000_000.0);
         const long memoryBudget = 500L * 1024 * 1024;
@@ -343,8 +344,8 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
             new("peak working set (sample generation)", "< 500 MB", $"{memory.GenerateBytes / 1048576.0:F0} MB", memory.GenerateBytes < memoryBudget),
             new("workbook", $"<= 10 s for a 5,000-SKU catalogue ({report.Skus:N0} SKUs sold in the week)",
                 report.Error is null ? $"{report.Seconds:F1} s" : "failed", report.Error is null && report.Seconds <= 10),
-            new("readers during a publish (full and incremental)", "<= 1 s per reporting query (rpt.sku_daily, 4 weeks)",
-                $"max {readersMax:F2} s, p99 {readersP99:F2} s ({readers.Sum(r => r.Queries):N0} queries)", readers.Count > 0 && readersMax <= 1.0),
+            new("readers blocked during a publish (full and incremental)", "<= 1 s (rpt.sku_daily, last week, in a loop on a second connection)",
+                $"{readersBlocked} lock waits > 1 s; max {readersMax:F2} s, p99 {readersP99:F2} s ({readers.Sum(r => r.Queries):N0} queries)", readers.Count > 0 && readersBlocked == 0 && readersMax <= 1.0),
         ];
     }
 

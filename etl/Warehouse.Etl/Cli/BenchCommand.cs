@@ -92,7 +92,7 @@ public static class BenchCommand
             if (transform.Readers is { } readers)
             {
                 Row($"readers during publish ({name})", $"max {readers.MaxSeconds:F2} s",
-                    $"p99 {readers.P99Seconds:F2} s, median {readers.MedianSeconds:F3} s over {readers.Queries:N0} queries; idle median {readers.IdleMedianSeconds:F3} s", -1);
+                    $"p99 {readers.P99Seconds:F2} s, median {readers.MedianSeconds:F3} s over {readers.Queries:N0} queries ({readers.BlockedOverOneSecond} waited > 1 s for a lock); idle median {readers.IdleMedianSeconds:F3} s", -1);
             }
         }
 

@@ -550,7 +550,8 @@ BEGIN
     WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
       AND published.date_key NOT IN (SELECT date_key FROM etl.work_order_day)
       AND NOT EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
-                      WHERE changed.shop_id = shop.shop_id AND changed.order_id = published.order_id);
+                      JOIN dim.shop AS changed_shop ON changed_shop.shop_id = changed.shop_id
+                      WHERE changed_shop.shop_key = published.shop_key AND changed.order_id = published.order_id);
     -- Fresh work tables have no statistics; without them the planner loops in the next steps.
     ANALYZE etl.work_order_line;
 END;
