@@ -522,6 +522,22 @@ BEGIN
     -- before attribution (etl.attribute_order_line credits every line of the days again) and with
     -- the run that published them, which tells publish not to write them again. Their order's
     -- buyer and paid time, SKU and product come from staging, as for a recomputed line.
+    -- The published lines to keep, in a table with statistics first: planned in one statement, the
+    -- day filter and the changed orders were misestimated and the anti-join probed row by row.
+    CREATE TEMP TABLE kept_day ON COMMIT DROP AS
+    SELECT date_key FROM etl.work_affected_date
+    EXCEPT
+    SELECT date_key FROM etl.work_order_day;
+    ANALYZE kept_day;
+    CREATE TEMP TABLE kept_line ON COMMIT DROP AS
+    SELECT published.*
+    FROM fact.order_line AS published
+    JOIN kept_day ON kept_day.date_key = published.date_key
+    WHERE NOT EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
+                      JOIN dim.shop AS changed_shop ON changed_shop.shop_id = changed.shop_id
+                      WHERE changed_shop.shop_key = published.shop_key AND changed.order_id = published.order_id);
+    ANALYZE kept_line;
+
     SELECT COALESCE(MAX(line_number), 0), COALESCE(MAX(order_number), 0) INTO v_last_line, v_last_order
     FROM etl.work_order_line;
     INSERT INTO etl.work_order_line (
@@ -541,17 +557,13 @@ BEGIN
            published.affiliate_commission, published.shipping_cost, published.cogs, published.other_variable_cost,
            published.contribution_before_ads, published.fee_basis, published.tiktok_settlement_amount,
            NULL, published.click_window_days, published.view_window_days, published.allocation_method, published.etl_run_id
-    FROM fact.order_line AS published
+    FROM kept_line AS published
     JOIN dim.shop AS shop ON shop.shop_key = published.shop_key
     JOIN stg.shop_order AS o ON o.shop_id = shop.shop_id AND o.order_id = published.order_id
     JOIN stg.order_line_item AS line
       ON line.shop_id = shop.shop_id AND line.order_id = published.order_id AND line.line_item_id = published.line_item_id
-    LEFT JOIN dim.product AS product ON product.shop_id = line.shop_id AND product.sku_id = line.sku_id
-    WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
-      AND published.date_key NOT IN (SELECT date_key FROM etl.work_order_day)
-      AND NOT EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
-                      JOIN dim.shop AS changed_shop ON changed_shop.shop_id = changed.shop_id
-                      WHERE changed_shop.shop_key = published.shop_key AND changed.order_id = published.order_id);
+    LEFT JOIN dim.product AS product ON product.shop_id = line.shop_id AND product.sku_id = line.sku_id;
+
     -- Fresh work tables have no statistics; without them the planner loops in the next steps.
     ANALYZE etl.work_order_line;
 END;
