@@ -79,7 +79,8 @@ BEGIN
     INSERT INTO fact.sku_daily
     SELECT * FROM etl.work_sku_daily AS work
     WHERE NOT EXISTS (SELECT 1 FROM fact.sku_daily AS published
-                      WHERE work.date_key = published.date_key AND work.shop_key = published.shop_key
+                      WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)  -- the index range of the recomputed days
+                        AND work.date_key = published.date_key AND work.shop_key = published.shop_key
                         AND work.product_key = published.product_key AND work.traffic_source_key = published.traffic_source_key);
     DELETE FROM fact.sku_attribution_sensitivity AS published
     WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
@@ -92,7 +93,8 @@ BEGIN
     INSERT INTO fact.sku_attribution_sensitivity
     SELECT * FROM etl.work_sku_attribution_sensitivity AS work
     WHERE NOT EXISTS (SELECT 1 FROM fact.sku_attribution_sensitivity AS published
-                      WHERE work.date_key = published.date_key AND work.shop_key = published.shop_key
+                      WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)  -- the index range of the recomputed days
+                        AND work.date_key = published.date_key AND work.shop_key = published.shop_key
                         AND work.product_key = published.product_key AND work.click_window_days = published.click_window_days);
     DELETE FROM fact.sku_ad_spend AS published
     WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
@@ -104,7 +106,8 @@ BEGIN
     INSERT INTO fact.sku_ad_spend
     SELECT * FROM etl.work_sku_ad_spend AS work
     WHERE NOT EXISTS (SELECT 1 FROM fact.sku_ad_spend AS published
-                      WHERE work.date_key = published.date_key AND work.campaign_key = published.campaign_key
+                      WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)  -- the index range of the recomputed days
+                        AND work.date_key = published.date_key AND work.campaign_key = published.campaign_key
                         AND work.product_key = published.product_key AND work.spend_source = published.spend_source);
     INSERT INTO fact.sku_period SELECT * FROM etl.work_sku_period;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
