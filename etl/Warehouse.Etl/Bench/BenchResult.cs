@@ -14,6 +14,8 @@ public sealed record BenchResult
     public required double StagingToFloorRatio { get; init; }
     public required double OrderLineStagingToFloorRatio { get; init; }
     public required BenchTransform FullTransform { get; init; }
+    /// <summary>The full transform's time over the raw floor's (issue 12: at most 3x).</summary>
+    public required double FullToFloorRatio { get; init; }
     /// <summary>The default (incremental) transform after loading one day of new orders plus the late refunds and settlements of the weeks before, as they would really arrive.</summary>
     public required BenchTransform IncrementalTransform { get; init; }
     public required double IncrementalShareOfFull { get; init; }
@@ -41,7 +43,15 @@ public sealed record BenchStep(string Step, long RowsWritten, double Seconds, st
 
 /// <summary>A transform run; <see cref="Scenario"/> says what it recomputed (full, or which incremental case) and <see cref="LoadedBefore"/> what was loaded just before it.</summary>
 public sealed record BenchTransform(string From, string To, long AffectedDays, long OrderLines, double Seconds, double OrderLinesPerSecond, IReadOnlyList<BenchStep> Steps, double LoadAverage,
-    string Scenario = "full", BenchLoad? LoadedBefore = null);
+    string Scenario = "full", BenchLoad? LoadedBefore = null, BenchReaders? Readers = null);
+
+/// <summary>
+/// A reporting query run in a loop on a second connection while the publish step ran (issue 12:
+/// readers must never block for more than a second): how many ran, their maximum, 99th percentile
+/// and median latency, the median of the same query on the idle warehouse before the transform, and
+/// how many gave up after waiting a second for a lock (lock_timeout / LOCK_TIMEOUT).
+/// </summary>
+public sealed record BenchReaders(string Query, int Queries, double MaxSeconds, double P99Seconds, double MedianSeconds, double IdleMedianSeconds, int BlockedOverOneSecond);
 
 public sealed record BenchReport(string Week, int Skus, int Campaigns, long Bytes, double Seconds, double LoadAverage)
 {

@@ -67,7 +67,7 @@ public static class BenchCommand
         Row("raw floor", $"{r.RawFloor.RowsPerSecond:N0} rows/s", $"{r.RawFloor.Rows:N0} rows in {r.RawFloor.Seconds:F1} s; order lines {r.RawFloor.OrderLineRowsPerSecond:N0} rows/s; {r.RawFloor.Method}", r.RawFloor.LoadAverage);
         Row("staging load", $"{r.StagingLoad.RowsPerSecond:N0} rows/s", $"{r.StagingLoad.Rows:N0} rows in {r.StagingLoad.Seconds:F1} s; order lines {r.StagingLoad.OrderLineRowsPerSecond:N0} rows/s", r.StagingLoad.LoadAverage);
         Row("staging / floor", $"{r.StagingToFloorRatio:P0}", $"order lines alone {r.OrderLineStagingToFloorRatio:P0}", -1);
-        Row("full transform", $"{r.FullTransform.Seconds:F1} s", $"{r.FullTransform.OrderLinesPerSecond:N0} order lines/s, {r.FullTransform.AffectedDays} days", r.FullTransform.LoadAverage);
+        Row("full transform", $"{r.FullTransform.Seconds:F1} s", $"{r.FullTransform.OrderLinesPerSecond:N0} order lines/s, {r.FullTransform.AffectedDays} days; {r.FullToFloorRatio:F1}x the raw floor", r.FullTransform.LoadAverage);
         foreach (var step in r.FullTransform.Steps)
         {
             Row("  " + step.Step, $"{step.Seconds:F2} s", $"{step.RowsWritten:N0} rows", -1);
@@ -80,6 +80,22 @@ public static class BenchCommand
             Row("  " + step.Step, $"{step.Seconds:F2} s", $"{step.RowsWritten:N0} rows", -1);
         }
 
+        Row("late returns file", $"{r.LateReturnsTransform.Seconds:F2} s",
+            $"{r.LateReturnsTransform.AffectedDays} days recomputed, {r.LateReturnsTransform.OrderLines:N0} lines; {r.LateReturnsShareOfFull:P1} of full", r.LateReturnsTransform.LoadAverage);
+        foreach (var step in r.LateReturnsTransform.Steps.Where(s => s.Seconds >= 0.05))
+        {
+            Row("  " + step.Step, $"{step.Seconds:F2} s", $"{step.RowsWritten:N0} rows", -1);
+        }
+
+        foreach (var (name, transform) in new[] { ("full", r.FullTransform), ("incremental day", r.IncrementalTransform), ("late returns", r.LateReturnsTransform) })
+        {
+            if (transform.Readers is { } readers)
+            {
+                Row($"readers during publish ({name})", $"max {readers.MaxSeconds:F2} s",
+                    $"p99 {readers.P99Seconds:F2} s, median {readers.MedianSeconds:F3} s over {readers.Queries:N0} queries ({readers.BlockedOverOneSecond} waited > 1 s for a lock); idle median {readers.IdleMedianSeconds:F3} s", -1);
+            }
+        }
+
         Row("report (busiest week)", r.Report.Error is null ? $"{r.Report.Seconds:F2} s" : "failed",
             r.Report.Error ?? $"{r.Report.Week}: {r.Report.Skus:N0} SKUs, {r.Report.Campaigns:N0} campaigns, {r.Report.Bytes / 1024.0:N0} KB", r.Report.LoadAverage);
         Row("peak working set", $"{r.Memory.PeakBytes / 1048576.0:N0} MB",
@@ -87,7 +103,7 @@ public static class BenchCommand
         Row("database size", $"{r.DatabaseBytes / 1048576.0:N0} MB", "after the full and incremental transforms", r.Machine.LoadAverageEnd);
         AnsiConsole.Write(table);
 
-        var targets = new Table().Border(TableBorder.Rounded).Title("targets (issue 7)").AddColumn("target").AddColumn("goal").AddColumn(new TableColumn("measured").RightAligned()).AddColumn("holds");
+        var targets = new Table().Border(TableBorder.Rounded).Title("targets (issues 7 and 12)").AddColumn("target").AddColumn("goal").AddColumn(new TableColumn("measured").RightAligned()).AddColumn("holds");
         foreach (var target in r.Targets)
         {
             targets.AddRow(Markup.Escape(target.Name), Markup.Escape(target.Goal), Markup.Escape(target.Measured),

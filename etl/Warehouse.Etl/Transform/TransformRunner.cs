@@ -90,7 +90,7 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
                 try
                 {
                     var rows = await database.CallProcedureAsync(connection, step.Procedure, parameters, cancellationToken);
-                    var message = await StepMessageAsync(connection, step.Procedure);
+                    var message = await StepMessageAsync(connection, step.Procedure, runId);
                     if (message is not null)
                     {
                         Serilog.Log.Information("{Step}: {Message}", step.Procedure, message);
@@ -162,19 +162,22 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32].ToLowerInvariant();
     }
 
-    /// <summary>What prepare_transform chose to recompute and why; what publish_transform published.</summary>
-    private static async Task<string?> StepMessageAsync(DbConnection connection, string procedure) => procedure switch
+    /// <summary>What prepare_transform chose to recompute and why; what publish_transform published.
+    /// An incremental run recomputes the changed orders' lines; the other lines of its days were
+    /// taken as published (their work rows carry the run that published them).</summary>
+    private static async Task<string?> StepMessageAsync(DbConnection connection, string procedure, long runId) => procedure switch
     {
         "etl.prepare_transform" => await connection.ExecuteScalarAsync<string?>("SELECT reason FROM etl.work_transform_plan"),
         "etl.publish_transform" => await connection.QuerySingleAsync<string>(
             """
             SELECT CONCAT('published ', (SELECT COUNT(*) FROM etl.work_affected_date), ' days: ',
-                          (SELECT COUNT(*) FROM etl.work_order_line), ' order lines of ',
-                          (SELECT COUNT(DISTINCT order_number) FROM etl.work_order_line), ' orders, ',
+                          (SELECT COUNT(*) FROM etl.work_order_line WHERE etl_run_id = @runId), ' order lines of ',
+                          (SELECT COUNT(DISTINCT order_number) FROM etl.work_order_line WHERE etl_run_id = @runId), ' orders recomputed (',
+                          (SELECT COUNT(*) FROM etl.work_order_line WHERE etl_run_id <> @runId), ' lines of unchanged orders as published), ',
                           (SELECT COUNT(*) FROM etl.work_sku_daily), ' SKU-days, ',
                           (SELECT COUNT(*) FROM etl.work_review_period), ' review periods (',
                           (SELECT COUNT(*) FROM etl.work_sku_period), ' SKU-periods)')
-            """),
+            """, new { runId }),
         _ => null,
     };
 }

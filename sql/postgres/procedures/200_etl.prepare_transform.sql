@@ -4,8 +4,9 @@
 -- setting, the procedures, the windows or method; or a shop, whose time zone dates its orders).
 -- Otherwise the run is incremental, driven by what changed: every staging row carries the run
 -- that wrote it, and rows of runs the published facts have not consumed (etl.transform_consumed_run)
--- are changes, whatever their business dates. It recomputes the days (whole days: every step of
--- the profit model is closed over a day) of
+-- are changes, whatever their business dates. It recomputes the days (every aggregate of the
+-- profit model is closed over a day; their order lines only for the changed orders, etl.work_changed_order,
+-- unless the change reaches every order of the day, etl.work_order_day) of
 --   orders any of whose rows changed (order, lines, returns, cancellations, statements and their
 --   transactions, income-export rows, affiliate rows, children a re-sent parent dropped), on the
 --   order's day now and the day it was published on;
@@ -57,7 +58,7 @@ BEGIN
     TRUNCATE etl.work_affected_date, etl.work_order_line, etl.work_split, etl.work_ad_daily,
              etl.work_sku_ad_spend, etl.work_gmv_max_tieout, etl.work_sku_daily, etl.work_sku_period,
              etl.work_settlement_check, etl.work_sku_attribution_sensitivity, etl.work_transform_plan,
-             etl.work_source_run, etl.work_review_period;
+             etl.work_source_run, etl.work_review_period, etl.work_order_day, etl.work_changed_order;
 
     SELECT md5(string_agg(setting_name || '=' || setting_value, ';' ORDER BY setting_name)) INTO v_settings_hash FROM etl.setting;
     SELECT * INTO v_basis FROM etl.transform_basis WHERE basis_id = 1;
@@ -111,6 +112,7 @@ BEGIN
            OR d.date_key IN (SELECT date_key FROM fact.sku_daily)
            OR d.calendar_date BETWEEN p_from AND p_to;
         GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+        INSERT INTO etl.work_order_day (date_key) SELECT date_key FROM etl.work_affected_date;
         v_all_periods := true;
         v_reason := format('full rebuild: %s; %s days', v_full_reason, p_rows_written);
     ELSE
@@ -309,6 +311,16 @@ BEGIN
         SELECT DISTINCT date_key FROM changed_day;
         GET DIAGNOSTICS p_rows_written = ROW_COUNT;
 
+        -- Per-order restating: on most affected days only the changed orders' lines are recomputed
+        -- (the others are taken as published). A new SKU cost, cost setting or rate card, and
+        -- --from/--to, recompute every order of their days.
+        INSERT INTO etl.work_order_day (date_key)
+        SELECT DISTINCT date_key FROM changed_day
+        WHERE change_kind IN ('SKU costs', 'cost settings', 'shipping rate card', 'requested days (--from/--to)');
+        INSERT INTO etl.work_changed_order (shop_id, order_id)
+        SELECT DISTINCT shop_id, order_id FROM changed_order;
+        ANALYZE etl.work_changed_order;
+
         -- On-hand units (stg.product_sku) and the latest lead time (stg.cost_setting) enter every
         -- review period of their SKUs: a change to either recomputes all review periods.
         v_all_periods := EXISTS (SELECT 1 FROM stg.product_sku AS x
@@ -338,6 +350,7 @@ BEGIN
     VALUES (v_full_reason IS NOT NULL, v_all_periods, v_reason, v_changed_orders, v_settings_hash, p_procedures_hash,
             p_click_window_days, p_view_window_days, p_allocation_method);
 
+    ANALYZE etl.work_order_day;
     ANALYZE etl.work_affected_date;  -- every step filters by it: without statistics it looks like 2,550 days
 END;
 $$;

@@ -1,4 +1,6 @@
--- Profit model section 1: every figure of every order line on the affected days.
+-- Profit model section 1: every figure of every order line on the affected days. An incremental
+-- run computes the lines of the changed orders (and of every order on etl.work_order_day) and takes
+-- the other lines of the affected days as published (issue 12, per-order restating).
 -- Order-level amounts (vouchers, estimated shipping, per-order fees) and SKU-level settlement
 -- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes
 -- (the five settled amounts of a whole in one pass of the same arithmetic, below).
@@ -21,26 +23,48 @@ DECLARE
     v_default_shipping_cost_per_order numeric := etl.setting_number('shipping_cost_per_order');
     v_default_packaging_cost_per_unit numeric := etl.setting_number('packaging_cost_per_unit');
     v_default_fee_per_order numeric := etl.setting_number('fee_per_order');
+    v_last_line bigint;
+    v_last_order bigint;
 BEGIN
     -- Sorts, hashes and window functions over every line of the run stay in memory (the 4 MB
     -- default spills them to disk at a few hundred thousand lines); for this transaction only.
     -- 1 GB here, not 256 MB: numbering 1 M source lines sorts them whole (200 MB spilled with 256 MB).
     PERFORM set_config('work_mem', '1GB', true);
 
-    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
-    -- with its order's seller discount and number of lines.
-    CREATE TEMP TABLE source_line ON COMMIT DROP AS
-    WITH shop_order_day AS (
-        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
-               d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
-               (o.paid_time IS NOT NULL AND NOT o.is_sample_order AND NOT o.is_replacement_order) AS is_revenue
+    -- The orders whose lines are computed: every order of the days whose orders are all recomputed
+    -- (every day of a full rebuild), and the changed orders on the other affected days. A table
+    -- with statistics: as a CTE its row count was guessed at 16 instead of every order, and the
+    -- full rebuild's joins below ran as nested loops.
+    CREATE TEMP TABLE shop_order_day ON COMMIT DROP AS
+    WITH recomputed_order AS (
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.seller_discount, o.is_sample_order,
+               o.is_replacement_order, shop.shop_key, d.date_key, d.calendar_date
         FROM stg.shop_order AS o
         JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
         JOIN dim.date AS d
           ON d.calendar_date = CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
+        WHERE d.date_key IN (SELECT date_key FROM etl.work_order_day)
+        UNION ALL
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.seller_discount, o.is_sample_order,
+               o.is_replacement_order, shop.shop_key, d.date_key, d.calendar_date
+        FROM etl.work_changed_order AS changed
+        JOIN stg.shop_order AS o ON o.shop_id = changed.shop_id AND o.order_id = changed.order_id
+        JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
+        JOIN dim.date AS d
+          ON d.calendar_date = CAST(to_timestamp(COALESCE(o.paid_time, o.create_time)) AT TIME ZONE shop.time_zone AS date)
         WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
-    ),
-    returned_line AS (
+          AND d.date_key NOT IN (SELECT date_key FROM etl.work_order_day)
+    )
+    SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, o.shop_key, o.date_key,
+           o.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
+           (o.paid_time IS NOT NULL AND NOT o.is_sample_order AND NOT o.is_replacement_order) AS is_revenue
+    FROM recomputed_order AS o;
+    ANALYZE shop_order_day;
+
+    -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
+    -- with its order's seller discount and number of lines.
+    CREATE TEMP TABLE source_line ON COMMIT DROP AS
+    WITH returned_line AS (
         SELECT return_line.shop_id, return_line.order_id, return_line.order_line_item_id,
                SUM(return_line.refund_amount) AS refund_amount,
                SUM(CASE WHEN return_order.return_type = 'RETURN_AND_REFUND' THEN 1 ELSE 0 END) AS restockable_units
@@ -493,6 +517,53 @@ BEGIN
     FROM line_figure
     ORDER BY line_number;  -- key order: appends to the primary key
     GET DIAGNOSTICS p_rows_written = ROW_COUNT;
+
+    -- The other lines of the affected days (incremental runs): unchanged orders' lines as published,
+    -- before attribution (etl.attribute_order_line credits every line of the days again) and with
+    -- the run that published them, which tells publish not to write them again. Their order's
+    -- buyer and paid time, SKU and product come from staging, as for a recomputed line.
+    -- The published lines to keep, in a table with statistics first: planned in one statement, the
+    -- day filter and the changed orders were misestimated and the anti-join probed row by row.
+    CREATE TEMP TABLE kept_day ON COMMIT DROP AS
+    SELECT date_key FROM etl.work_affected_date
+    EXCEPT
+    SELECT date_key FROM etl.work_order_day;
+    ANALYZE kept_day;
+    CREATE TEMP TABLE kept_line ON COMMIT DROP AS
+    SELECT published.*
+    FROM fact.order_line AS published
+    JOIN kept_day ON kept_day.date_key = published.date_key
+    WHERE NOT EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
+                      JOIN dim.shop AS changed_shop ON changed_shop.shop_id = changed.shop_id
+                      WHERE changed_shop.shop_key = published.shop_key AND changed.order_id = published.order_id);
+    ANALYZE kept_line;
+
+    SELECT COALESCE(MAX(line_number), 0), COALESCE(MAX(order_number), 0) INTO v_last_line, v_last_order
+    FROM etl.work_order_line;
+    INSERT INTO etl.work_order_line (
+        line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
+        shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key,
+        order_status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
+        gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost,
+        cogs, other_variable_cost, contribution_before_ads, fee_basis, tiktok_settlement_amount,
+        attribution_touch, click_window_days, view_window_days, allocation_method, etl_run_id)
+    SELECT v_last_line + ROW_NUMBER() OVER (ORDER BY shop.shop_id, published.order_id, published.line_item_id),
+           v_last_order + DENSE_RANK() OVER (ORDER BY shop.shop_id, published.order_id),
+           shop.shop_id, line.sku_id, COALESCE(product.product_id, line.product_id), o.user_id, o.paid_time,
+           published.shop_key, published.order_id, published.line_item_id, published.date_key, published.product_key, 0, 1,
+           published.order_status, published.is_revenue, published.quantity, published.restocked_units,
+           published.list_amount, published.seller_discount, published.platform_discount, published.gmv,
+           published.refund_amount, published.net_revenue, published.platform_fee, published.transaction_fee,
+           published.affiliate_commission, published.shipping_cost, published.cogs, published.other_variable_cost,
+           published.contribution_before_ads, published.fee_basis, published.tiktok_settlement_amount,
+           NULL, published.click_window_days, published.view_window_days, published.allocation_method, published.etl_run_id
+    FROM kept_line AS published
+    JOIN dim.shop AS shop ON shop.shop_key = published.shop_key
+    JOIN stg.shop_order AS o ON o.shop_id = shop.shop_id AND o.order_id = published.order_id
+    JOIN stg.order_line_item AS line
+      ON line.shop_id = shop.shop_id AND line.order_id = published.order_id AND line.line_item_id = published.line_item_id
+    LEFT JOIN dim.product AS product ON product.shop_id = line.shop_id AND product.sku_id = line.sku_id;
+
     -- Fresh work tables have no statistics; without them the planner loops in the next steps.
     ANALYZE etl.work_order_line;
 END;

@@ -15,6 +15,7 @@ DECLARE
     v_test_budget numeric(19,4) := etl.setting_number('test_budget');
     v_safety_days integer := CAST(etl.setting_number('safety_days') AS integer);
     v_overstock_days integer := CAST(etl.setting_number('overstock_days') AS integer);
+    v_lead_time_days integer := CAST(etl.setting_number('lead_time_days') AS integer);  -- read once, not per SKU-period
     v_first_date date;
     v_last_date date;
     v_from_key integer;
@@ -66,6 +67,7 @@ BEGIN
            OR EXISTS (SELECT 1 FROM etl.work_affected_date AS affected
                       WHERE affected.date_key BETWEEN period_start.date_key AND period_end.date_key));
 
+    ANALYZE review_period;  -- temporary tables have no statistics; the join below is a range join on them
     INSERT INTO etl.work_review_period (period_end_date_key) SELECT period_end_date_key FROM review_period;
 
     -- Only the published days a recomputed review period reads: an incremental run reads a few
@@ -84,6 +86,7 @@ BEGIN
            net_revenue, contribution_before_ads, ad_spend, contribution_after_ads, attributed_gmv
     FROM etl.work_sku_daily
     WHERE product_key <> 0;
+    ANALYZE all_sku_daily;
 
     INSERT INTO etl.work_sku_period (
         period_end_date_key, period_start_date_key, shop_key, product_key, orders, units, gmv, refund_amount,
@@ -106,7 +109,7 @@ BEGIN
                CASE WHEN net_revenue <> 0 THEN contribution_before_ads / net_revenue END AS contribution_margin,
                CASE WHEN ad_spend <> 0 THEN contribution_after_ads / ad_spend END AS roi,
                COALESCE(sku.inventory_quantity, 0) AS on_hand_units,
-               COALESCE(setting.lead_time_days, CAST(etl.setting_number('lead_time_days') AS integer)) AS lead_time_days
+               COALESCE(setting.lead_time_days, v_lead_time_days) AS lead_time_days
         FROM period_total
         JOIN dim.product AS product ON product.product_key = period_total.product_key
         LEFT JOIN stg.product_sku AS sku ON sku.shop_id = product.shop_id AND sku.sku_id = product.sku_id

@@ -4,8 +4,9 @@
 -- setting, the procedures, the windows or method; or a shop, whose time zone dates its orders).
 -- Otherwise the run is incremental, driven by what changed: every staging row carries the run
 -- that wrote it, and rows of runs the published facts have not consumed (etl.transform_consumed_run)
--- are changes, whatever their business dates. It recomputes the days (whole days: every step of
--- the profit model is closed over a day) of
+-- are changes, whatever their business dates. It recomputes the days (every aggregate of the
+-- profit model is closed over a day; their order lines only for the changed orders, etl.work_changed_order,
+-- unless the change reaches every order of the day, etl.work_order_day) of
 --   orders any of whose rows changed (order, lines, returns, cancellations, statements and their
 --   transactions, income-export rows, affiliate rows, children a re-sent parent dropped), on the
 --   order's day now and the day it was published on;
@@ -84,6 +85,8 @@ BEGIN
         TRUNCATE TABLE etl.work_transform_plan;
         TRUNCATE TABLE etl.work_source_run;
         TRUNCATE TABLE etl.work_review_period;
+        TRUNCATE TABLE etl.work_order_day;
+        TRUNCATE TABLE etl.work_changed_order;
 
         SELECT @v_settings_hash = LOWER(CONVERT(nvarchar(64), HASHBYTES('SHA2_256',
                    STRING_AGG(CAST(CONCAT(setting_name, N'=', setting_value) AS nvarchar(max)), N';') WITHIN GROUP (ORDER BY setting_name)), 2))
@@ -144,6 +147,7 @@ BEGIN
                OR d.date_key IN (SELECT date_key FROM fact.sku_daily)
                OR d.calendar_date BETWEEN @p_from AND @p_to;
             SET @p_rows_written = @@ROWCOUNT;
+            INSERT INTO etl.work_order_day (date_key) SELECT date_key FROM etl.work_affected_date;
             SET @v_all_periods = 1;
             SET @v_reason = CONCAT(N'full rebuild: ', @v_full_reason, N'; ', @p_rows_written, N' days');
         END
@@ -348,6 +352,15 @@ BEGIN
             SELECT DISTINCT date_key FROM #changed_day;
             SET @p_rows_written = @@ROWCOUNT;
 
+            -- Per-order restating: on most affected days only the changed orders' lines are recomputed
+            -- (the others are taken as published). A new SKU cost, cost setting or rate card, and
+            -- --from/--to, recompute every order of their days.
+            INSERT INTO etl.work_order_day (date_key)
+            SELECT DISTINCT date_key FROM #changed_day
+            WHERE change_kind IN (N'SKU costs', N'cost settings', N'shipping rate card', N'requested days (--from/--to)');
+            INSERT INTO etl.work_changed_order (shop_id, order_id)
+            SELECT DISTINCT shop_id, order_id FROM #changed_order;
+
             -- On-hand units (stg.product_sku) and the latest lead time (stg.cost_setting) enter every
             -- review period of their SKUs: a change to either recomputes all review periods.
             IF EXISTS (SELECT 1 FROM stg.product_sku AS x WHERE NOT EXISTS (SELECT 1 FROM etl.transform_consumed_run AS c WHERE c.etl_run_id = x.etl_run_id))
@@ -380,6 +393,8 @@ BEGIN
                 @v_settings_hash, @p_procedures_hash, @p_click_window_days, @p_view_window_days, @p_allocation_method);
 
         UPDATE STATISTICS etl.work_affected_date;  -- every step filters by it
+        UPDATE STATISTICS etl.work_order_day;
+        UPDATE STATISTICS etl.work_changed_order;
 
         IF @own_transaction = 1 COMMIT TRANSACTION;
     END TRY

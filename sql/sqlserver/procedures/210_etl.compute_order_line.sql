@@ -1,4 +1,6 @@
--- Profit model section 1: every figure of every order line on the affected days.
+-- Profit model section 1: every figure of every order line on the affected days. An incremental
+-- run computes the lines of the changed orders (and of every order on etl.work_order_day) and takes
+-- the other lines of the affected days as published (issue 12, per-order restating).
 -- Order-level amounts (vouchers, estimated shipping, per-order fees) and SKU-level settlement
 -- amounts are split to lines by etl.split_by_largest_remainder, so parts sum to their wholes
 -- (the five settled amounts of a whole in one pass of the same arithmetic, below).
@@ -46,9 +48,10 @@ BEGIN
             THROW 50001, @v_message, 1;
         END;
 
-        -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
-        -- with its order's seller discount and number of lines.
-        WITH shop_order_day AS (
+        -- The orders whose lines are computed: every order of the days whose orders are all recomputed
+        -- (every day of a full rebuild), and the changed orders on the other affected days. A table
+        -- with statistics, as the PostgreSQL twin (whose planner guessed a CTE of it at 16 rows).
+        WITH order_day AS (
             SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
                    d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
                    CASE WHEN o.paid_time IS NOT NULL AND o.is_sample_order = 0 AND o.is_replacement_order = 0
@@ -62,6 +65,18 @@ BEGIN
                                                 DATEADD(day, CAST(epoch.t / 86400 AS int), CAST('1970-01-01' AS datetime2)))
                                         AT TIME ZONE 'UTC' AT TIME ZONE tz.windows_name AS date)
             WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
+        )
+        SELECT order_day.*
+        INTO #shop_order_day
+        FROM order_day
+        WHERE order_day.date_key IN (SELECT date_key FROM etl.work_order_day)
+           OR EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
+                      WHERE changed.shop_id = order_day.shop_id AND changed.order_id = order_day.order_id);
+
+        -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
+        -- with its order's seller discount and number of lines.
+        WITH shop_order_day AS (
+            SELECT * FROM #shop_order_day
         ),
         returned_line AS (
             SELECT return_line.shop_id, return_line.order_id, return_line.order_line_item_id,
@@ -525,9 +540,47 @@ BEGIN
         FROM line_figure
         ORDER BY line_number;  -- key order: appends to the primary key
         SET @p_rows_written = @@ROWCOUNT;
+
+        -- The other lines of the affected days (incremental runs): unchanged orders' lines as published,
+        -- before attribution (etl.attribute_order_line credits every line of the days again) and with
+        -- the run that published them, which tells publish not to write them again. Their order's
+        -- buyer and paid time, SKU and product come from staging, as for a recomputed line.
+        DECLARE @v_last_line bigint;
+        DECLARE @v_last_order bigint;
+        SELECT @v_last_line = COALESCE(MAX(line_number), 0), @v_last_order = COALESCE(MAX(order_number), 0)
+        FROM etl.work_order_line;
+        INSERT INTO etl.work_order_line (
+            line_number, order_number, shop_id, sku_id, product_id, buyer_user_id, paid_time,
+            shop_key, order_id, line_item_id, date_key, product_key, campaign_key, traffic_source_key,
+            order_status, is_revenue, quantity, restocked_units, list_amount, seller_discount, platform_discount,
+            gmv, refund_amount, net_revenue, platform_fee, transaction_fee, affiliate_commission, shipping_cost,
+            cogs, other_variable_cost, contribution_before_ads, fee_basis, tiktok_settlement_amount,
+            attribution_touch, click_window_days, view_window_days, allocation_method, etl_run_id)
+        SELECT @v_last_line + ROW_NUMBER() OVER (ORDER BY shop.shop_id, published.order_id, published.line_item_id),
+               @v_last_order + DENSE_RANK() OVER (ORDER BY shop.shop_id, published.order_id),
+               shop.shop_id, line.sku_id, COALESCE(product.product_id, line.product_id), o.user_id, o.paid_time,
+               published.shop_key, published.order_id, published.line_item_id, published.date_key, published.product_key, 0, 1,
+               published.order_status, published.is_revenue, published.quantity, published.restocked_units,
+               published.list_amount, published.seller_discount, published.platform_discount, published.gmv,
+               published.refund_amount, published.net_revenue, published.platform_fee, published.transaction_fee,
+               published.affiliate_commission, published.shipping_cost, published.cogs, published.other_variable_cost,
+               published.contribution_before_ads, published.fee_basis, published.tiktok_settlement_amount,
+               NULL, published.click_window_days, published.view_window_days, published.allocation_method, published.etl_run_id
+        FROM fact.order_line AS published
+        JOIN dim.shop AS shop ON shop.shop_key = published.shop_key
+        JOIN stg.shop_order AS o ON o.shop_id = shop.shop_id AND o.order_id = published.order_id
+        JOIN stg.order_line_item AS line
+          ON line.shop_id = shop.shop_id AND line.order_id = published.order_id AND line.line_item_id = published.line_item_id
+        LEFT JOIN dim.product AS product ON product.shop_id = line.shop_id AND product.sku_id = line.sku_id
+        WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)
+          AND published.date_key NOT IN (SELECT date_key FROM etl.work_order_day)
+          AND NOT EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
+                          JOIN dim.shop AS changed_shop ON changed_shop.shop_id = changed.shop_id
+                          WHERE changed_shop.shop_key = published.shop_key AND changed.order_id = published.order_id);
         -- Fresh work tables have no statistics; without them the planner loops in the next steps.
         UPDATE STATISTICS etl.work_order_line;
 
+        DROP TABLE #shop_order_day;
         DROP TABLE #source_line;
         DROP TABLE #line_base;
         DROP TABLE #settled_sku;

@@ -46,16 +46,18 @@ BEGIN
 
         -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains.
         WITH product_order AS (
-            SELECT line.order_number, line.shop_id, line.product_id, d.calendar_date, MIN(line.paid_time) AS paid_time
+            SELECT line.order_number, line.order_id, line.shop_id, line.product_id, d.calendar_date, MIN(line.paid_time) AS paid_time
             FROM etl.work_order_line AS line
             JOIN dim.date AS d ON d.date_key = line.date_key
             WHERE line.is_revenue = 1 AND line.traffic_source_key = 1
               AND NOT EXISTS (SELECT 1 FROM #order_credit AS credit WHERE credit.order_number = line.order_number)
-            GROUP BY line.order_number, line.shop_id, line.product_id, d.calendar_date
+            GROUP BY line.order_number, line.order_id, line.shop_id, line.product_id, d.calendar_date
         ),
         ranked_product_order AS (
             SELECT product_order.*,
-                   ROW_NUMBER() OVER (PARTITION BY shop_id, product_id, calendar_date ORDER BY paid_time, order_number) AS order_rank
+                   -- ties by order id, not order_number: an incremental run numbers the lines it takes as
+                   -- published after those it recomputes
+                   ROW_NUMBER() OVER (PARTITION BY shop_id, product_id, calendar_date ORDER BY paid_time, order_id) AS order_rank
             FROM product_order
         ),
         reported_product_day AS (

@@ -42,9 +42,13 @@ BEGIN
         -- day, counted from staging itself (each staged ad once, under the campaign staging gives its
         -- ad group; GMV Max campaigns by their campaign cost), so that spend joined twice (an ad with
         -- two rows in dim.campaign) can never publish.
-        WITH staged_product_cost AS (
+        WITH affected_day AS (
+            SELECT d.calendar_date FROM dim.date AS d JOIN etl.work_affected_date AS affected ON affected.date_key = d.date_key
+        ),
+        staged_product_cost AS (
             SELECT advertiser_id, campaign_id, stat_time_day, SUM(cost) AS cost
             FROM stg.gmv_max_product_daily
+            WHERE stat_time_day IN (SELECT calendar_date FROM affected_day)  -- the recomputed days only
             GROUP BY advertiser_id, campaign_id, stat_time_day
         ),
         staged_spend_row AS (
@@ -52,10 +56,11 @@ BEGIN
             FROM stg.ad_report_daily AS report
             LEFT JOIN stg.ad AS ad ON ad.advertiser_id = report.advertiser_id AND ad.ad_id = report.ad_id
             LEFT JOIN stg.adgroup AS adgroup ON adgroup.advertiser_id = ad.advertiser_id AND adgroup.adgroup_id = ad.adgroup_id
+            WHERE report.stat_time_day IN (SELECT calendar_date FROM affected_day)
             UNION ALL
             SELECT COALESCE(campaign_cost.advertiser_id, product_cost.advertiser_id), COALESCE(campaign_cost.campaign_id, product_cost.campaign_id),
                    COALESCE(campaign_cost.stat_time_day, product_cost.stat_time_day), COALESCE(campaign_cost.cost, product_cost.cost)
-            FROM stg.gmv_max_campaign_daily AS campaign_cost
+            FROM (SELECT * FROM stg.gmv_max_campaign_daily WHERE stat_time_day IN (SELECT calendar_date FROM affected_day)) AS campaign_cost
             FULL JOIN staged_product_cost AS product_cost
               ON product_cost.advertiser_id = campaign_cost.advertiser_id AND product_cost.campaign_id = campaign_cost.campaign_id
              AND product_cost.stat_time_day = campaign_cost.stat_time_day

@@ -59,6 +59,57 @@ public sealed class IncrementalTransformTests(WarehouseFixture fixture) : IClass
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task A_late_refund_recomputes_only_its_order_and_keeps_the_other_lines_of_its_day_as_published(Engine engine)
+    {
+        var scenario = new Scenario()
+            .Sku("P1", "A", unitCost: 5m).Sku("P2", "B", unitCost: 3m)
+            .Order("REFUNDED", Scenario.Epoch(OldDay, 9), "buyer1", 2m, new Scenario.Line("A", 40m), new Scenario.Line("B", 20m))
+            .Order("SAME_DAY", Scenario.Epoch(OldDay, 10), "buyer2", 0m, new Scenario.Line("A", 30m))
+            .Order("OTHER_DAY", Scenario.Epoch(OldDay.AddDays(1), 10), "buyer3", 0m, new Scenario.Line("B", 25m));
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+        var first = await LineRunsAsync(run.Database);
+
+        scenario.Return("R1", "REFUNDED", "A", 19m, "REFUND_ONLY", Scenario.Epoch(WindowEnd));
+        await Pipeline.LoadAsync(run.Database, scenario.Write());
+        var incremental = await Pipeline.TransformAsync(run.Database);
+
+        Assert.Equal(19m, (await run.LineAsync("REFUNDED", "A")).RefundAmount);
+        var second = await LineRunsAsync(run.Database);
+        Assert.Equal(incremental, second["REFUNDED"]);
+        // the other order of the refunded order's day is re-aggregated into its SKU-day, not recomputed or rewritten
+        Assert.Equal(first["SAME_DAY"], second["SAME_DAY"]);
+        Assert.Equal(first["OTHER_DAY"], second["OTHER_DAY"]);
+        Assert.Contains("published 1 days: 2 order lines of 1 orders recomputed (1 lines of unchanged orders as published)",
+            await PublishMessageAsync(run.Database));
+        await AssertEqualsFullRebuildAsync(run.Database);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_new_order_that_takes_TikTok_reported_credit_moves_it_off_an_unchanged_order_of_its_day(Engine engine)
+    {
+        var scenario = new Scenario()
+            .Sku("P1", "A", unitCost: 5m).Ad("GMV", "GMV-AD", "GMV_MAX")
+            .Order("LATE", Scenario.Epoch(OldDay, 14), "buyer1", 0m, new Scenario.Line("A", 20m))
+            .GmvMaxProduct("GMV", "P1", OldDay, cost: 6.00m, orders: 1)
+            .GmvMaxCampaign("GMV", OldDay, 6.00m);
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+        Assert.Equal("tiktok_reported", (await run.LineAsync("LATE", "A")).AttributionTouch);
+
+        // an order paid earlier that day arrives late: TikTok's one reported order is now the earliest
+        scenario.Order("EARLY", Scenario.Epoch(OldDay, 9), "buyer2", 0m, new Scenario.Line("A", 20m));
+        await Pipeline.LoadAsync(run.Database, scenario.Write());
+        await Pipeline.TransformAsync(run.Database);
+
+        Assert.Equal("tiktok_reported", (await run.LineAsync("EARLY", "A")).AttributionTouch);
+        var late = await run.LineAsync("LATE", "A");
+        Assert.Equal((1, (string?)null), (late.TrafficSourceKey, late.AttributionTouch));  // organic now, though its order did not change
+        Assert.Contains("(1 lines of unchanged orders as published)", await PublishMessageAsync(run.Database));
+        await AssertEqualsFullRebuildAsync(run.Database);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task A_new_touchpoint_changes_only_the_orders_it_reaches(Engine engine)
     {
         var day = new DateOnly(2026, 11, 2);
@@ -283,6 +334,16 @@ public sealed class IncrementalTransformTests(WarehouseFixture fixture) : IClass
             """
             SELECT message FROM etl.run_step
             WHERE step_name = 'etl.prepare_transform' AND run_id = (SELECT MAX(run_id) FROM etl.run_step WHERE step_name = 'etl.prepare_transform')
+            """) ?? "";
+    }
+
+    private static async Task<string> PublishMessageAsync(WarehouseDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<string>(
+            """
+            SELECT message FROM etl.run_step
+            WHERE step_name = 'etl.publish_transform' AND run_id = (SELECT MAX(run_id) FROM etl.run_step WHERE step_name = 'etl.publish_transform')
             """) ?? "";
     }
 
