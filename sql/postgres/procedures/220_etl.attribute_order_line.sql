@@ -36,6 +36,9 @@ BEGIN
 
     -- TikTok-reported: GMV Max product rows, for orders no touchpoint explains. Materialised
     -- with statistics: planned inside the UPDATE, the join went by product first (millions of rows).
+    -- No nested loops here: the planner estimates the anti-join with order_credit at 1 row (it is
+    -- most of the lines), and at 10 M lines a nested loop re-ran the report ranking per line for hours.
+    PERFORM set_config('enable_nestloop', 'off', true);
     CREATE TEMP TABLE credited_order ON COMMIT DROP AS
     WITH product_order AS (
         SELECT line.order_number, line.order_id, line.shop_id, line.product_id, d.calendar_date, MIN(line.paid_time) AS paid_time
@@ -74,6 +77,7 @@ BEGIN
         WHERE ranked_product_order.order_rank <= reported_product_day.orders
     )
     SELECT order_number, product_id, campaign_key FROM credited;
+    PERFORM set_config('enable_nestloop', 'on', true);
     ANALYZE credited_order;
 
     -- All three rules in one pass over the lines (each UPDATE writes a new version of every row
