@@ -96,12 +96,13 @@ BEGIN
                @v_basis_allocation_method = allocation_method, @v_basis_transform_run_id = transform_run_id
         FROM etl.transform_basis WHERE basis_id = 1;
 
-        -- The staging runs this transform consumes: every finished run not consumed yet. Rows of a run
-        -- still running count as changes now and again once it has finished.
+        -- The staging runs this transform consumes: every finished run not consumed yet, and its own run
+        -- (the demo and `warehouse run` load and transform in one run, loading first). Rows of another
+        -- run still running count as changes now and again once it has finished.
         INSERT INTO etl.work_source_run (etl_run_id)
         SELECT r.run_id
         FROM etl.run AS r
-        WHERE r.run_id <> @p_run_id AND r.status <> N'running'
+        WHERE (r.run_id = @p_run_id OR r.status <> N'running')
           AND NOT EXISTS (SELECT 1 FROM etl.transform_consumed_run AS consumed WHERE consumed.etl_run_id = r.run_id);
 
         IF @p_full = 1
