@@ -34,7 +34,7 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
         public DateOnly? ResolvedOn => Warehouse.Alerts.AlertLine.Day(ResolvedOnValue);
     }
 
-    private static async Task<List<Alert>> AlertsAsync(WarehouseDatabase database, string rule)
+    internal static async Task<List<Alert>> AlertsAsync(WarehouseDatabase database, string rule)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<Alert>(
@@ -46,10 +46,10 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
             """, new { rule })).ToList();
     }
 
-    private static Scenario Order(Scenario scenario, string id, string sku, DateOnly day) =>
+    internal static Scenario Order(Scenario scenario, string id, string sku, DateOnly day) =>
         scenario.Order(id, Scenario.Epoch(day, 10), "buyer-" + id, 0m, new Scenario.Line(sku, 200m));
 
-    private static Scenario SpendOn(Scenario scenario, string sku, DateOnly day, decimal spend)
+    internal static Scenario SpendOn(Scenario scenario, string sku, DateOnly day, decimal spend)
     {
         scenario.Ad("C-" + sku, "AD-" + sku).MapAdToSku("C-" + sku, "AD-" + sku, sku);
         return scenario.Spend("AD-" + sku, day, spend);
