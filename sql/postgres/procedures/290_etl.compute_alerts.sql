@@ -115,14 +115,16 @@ BEGIN
                       WHERE open_alert.rule_code = 'tier_to_' || current_period.tier AND open_alert.resolved_on IS NULL
                         AND open_alert.shop_key = current_period.shop_key AND open_alert.product_key = current_period.product_key));
 
-    -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity.
+    -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity and its cost.
     INSERT INTO alert_candidate
     SELECT 'restock', 'sku', period.shop_key, period.product_key, 0, '',
            CASE period.tier WHEN 'hero' THEN 'high' ELSE 'warning' END,
-           period.days_of_cover, period.avg_daily_units, lead.lead_time_days + v_safety_days, NULL,
+           period.days_of_cover, period.avg_daily_units, lead.lead_time_days + v_safety_days, period.restock_units * cost.unit_cost,
            name.sku_label || ' (' || period.tier || ') has ' || CAST(period.days_of_cover AS varchar(30))
            || ' days of stock left, below lead time + safety of ' || CAST(lead.lead_time_days + v_safety_days AS varchar(10))
            || ' days; reorder ' || CAST(period.restock_units AS varchar(20)) || ' units'
+           || CASE WHEN cost.unit_cost IS NOT NULL
+                   THEN ' (' || CAST(CAST(period.restock_units * cost.unit_cost AS numeric(19,2)) AS varchar(30)) || ' at cost)' ELSE '' END
     FROM fact.sku_period AS period
     JOIN sku_name AS name ON name.product_key = period.product_key
     JOIN dim.product AS product ON product.product_key = period.product_key
@@ -131,6 +133,11 @@ BEGIN
                          WHERE setting.shop_id = product.shop_id AND setting.lead_time_days IS NOT NULL
                          ORDER BY setting.effective_from DESC LIMIT 1), v_lead_time_days) AS lead_time_days
     ) AS lead
+    LEFT JOIN LATERAL (
+        SELECT sku_cost.unit_cost FROM stg.sku_cost AS sku_cost
+        WHERE sku_cost.shop_id = product.shop_id AND sku_cost.sku_id = product.sku_id AND sku_cost.effective_from <= v_as_of
+        ORDER BY sku_cost.effective_from DESC LIMIT 1
+    ) AS cost ON true
     WHERE period.period_end_date_key = v_period_key
       AND period.tier IN ('hero', 'winner')
       AND period.restock_units > 0;

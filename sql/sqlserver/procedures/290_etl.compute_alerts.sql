@@ -125,14 +125,16 @@ BEGIN
                           WHERE open_alert.rule_code = CONCAT(N'tier_to_', current_period.tier) AND open_alert.resolved_on IS NULL
                             AND open_alert.shop_key = current_period.shop_key AND open_alert.product_key = current_period.product_key));
 
-        -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity.
+        -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity and its cost.
         INSERT INTO #alert_candidate
         SELECT N'restock', N'sku', period.shop_key, period.product_key, 0, N'',
                CASE period.tier WHEN N'hero' THEN N'high' ELSE N'warning' END,
-               period.days_of_cover, period.avg_daily_units, lead.lead_time_days + @v_safety_days, NULL,
+               period.days_of_cover, period.avg_daily_units, lead.lead_time_days + @v_safety_days, period.restock_units * cost.unit_cost,
                CONCAT(name.sku_label, N' (', period.tier, N') has ', CAST(period.days_of_cover AS nvarchar(30)),
                       N' days of stock left, below lead time + safety of ', CAST(lead.lead_time_days + @v_safety_days AS nvarchar(10)),
-                      N' days; reorder ', CAST(period.restock_units AS nvarchar(20)), N' units')
+                      N' days; reorder ', CAST(period.restock_units AS nvarchar(20)), N' units',
+                      CASE WHEN cost.unit_cost IS NOT NULL
+                           THEN CONCAT(N' (', CAST(CAST(period.restock_units * cost.unit_cost AS decimal(19,2)) AS nvarchar(30)), N' at cost)') ELSE N'' END)
         FROM fact.sku_period AS period
         JOIN #sku_name AS name ON name.product_key = period.product_key
         JOIN dim.product AS product ON product.product_key = period.product_key
@@ -141,6 +143,11 @@ BEGIN
                              WHERE setting.shop_id = product.shop_id AND setting.lead_time_days IS NOT NULL
                              ORDER BY setting.effective_from DESC), @v_lead_time_days) AS lead_time_days
         ) AS lead
+        OUTER APPLY (
+            SELECT TOP (1) sku_cost.unit_cost FROM stg.sku_cost AS sku_cost
+            WHERE sku_cost.shop_id = product.shop_id AND sku_cost.sku_id = product.sku_id AND sku_cost.effective_from <= @v_as_of
+            ORDER BY sku_cost.effective_from DESC
+        ) AS cost
         WHERE period.period_end_date_key = @v_period_key
           AND period.tier IN (N'hero', N'winner')
           AND period.restock_units > 0;

@@ -198,8 +198,9 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
         var alert = Assert.Single(await AlertsAsync(run.Database, "restock"));
         Assert.Equal("SHORT", alert.SkuId);
         Assert.Equal((20.0m, 1.0m, 21m), (alert.MeasuredValue, alert.BaselineValue, alert.ThresholdValue));
-        // 1 a day x (14 + 7 + 28) - 20 on hand = 29
-        Assert.Equal("Product P1 (hero) has 20.0 days of stock left, below lead time + safety of 21 days; reorder 29 units", alert.Message);
+        // 1 a day x (14 + 7 + 28) - 20 on hand = 29, at 30.00 a unit
+        Assert.Equal("Product P1 (hero) has 20.0 days of stock left, below lead time + safety of 21 days; reorder 29 units (870.00 at cost)", alert.Message);
+        Assert.Equal(870.00m, alert.MoneyAmount);
         Assert.Equal("high", alert.Severity);
     }
 }
