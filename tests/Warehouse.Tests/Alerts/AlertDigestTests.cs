@@ -198,7 +198,8 @@ public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixtu
         var database = (await ScenarioRun.TransformAsync(fixture, Engine.Postgres, scenario)).Database;
         await using var webhook = new WebhookListener(200);
         var options = ScheduleHarness.QuietOptions();
-        options.Alerts.DigestCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(3));
+        options.Alerts.DigestCheckCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(3));
+        options.Alerts.DigestTime = "00:00"; // due whatever the hour: the scenario shop keeps UTC
         options.Alerts.WebhookUrl = webhook.Url("/hook/s3cr3t");
         options.Alerts.WebhookFormat = "teams";
 
