@@ -4,6 +4,7 @@
 -- again. etl.alert_digest keeps the shop's local day whose scheduled digest went out, one per day.
 ALTER TABLE etl.alert_delivery ADD COLUMN delivery_status varchar(10) NOT NULL DEFAULT 'sent';  -- sending or sent
 
+-- One row per shop and local day whose scheduled alert digest went out (Alerts:DigestTime on the shop's clock).
 CREATE TABLE etl.alert_digest (
     shop_key            integer       NOT NULL,
     digest_date         date          NOT NULL,  -- the shop's local day

@@ -4,6 +4,7 @@
 -- again. etl.alert_digest keeps the shop's local day whose scheduled digest went out, one per day.
 ALTER TABLE etl.alert_delivery ADD delivery_status nvarchar(10) NOT NULL CONSTRAINT df_etl_alert_delivery_status DEFAULT N'sent';  -- sending or sent
 
+-- One row per shop and local day whose scheduled alert digest went out (Alerts:DigestTime on the shop's clock).
 CREATE TABLE etl.alert_digest (
     shop_key            int                NOT NULL,
     digest_date         date               NOT NULL,  -- the shop's local day
