@@ -271,6 +271,11 @@ public sealed class AlertOptions
     public void Validate()
     {
         Time();
+        if (WebhookRetries < 1)
+        {
+            throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookRetries must be at least 1, not {WebhookRetries}");
+        }
+
         if (WebhookFormat is not ("slack" or "teams"))
         {
             throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookFormat must be slack or teams, not '{WebhookFormat}'");

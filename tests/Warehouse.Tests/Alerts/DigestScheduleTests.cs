@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Dapper;
 using Warehouse.Alerts;
 using Warehouse.Database;
@@ -85,5 +86,33 @@ public sealed class DigestScheduleTests(WarehouseFixture fixture) : IClassFixtur
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>(
             "SELECT COUNT(*) FROM rpt.alert WHERE episode_status = 'open' AND alert_id NOT IN (SELECT alert_id FROM etl.alert_delivery)"));
         Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.alert_digest"));
+    }
+}
+
+/// <summary>The digest settings are checked when the configuration is read, each error naming its setting.</summary>
+public sealed class DigestOptionsTests
+{
+    [Theory]
+    [InlineData("Warehouse:Schedule:Alerts:DigestTime", "8 o'clock", "Warehouse:Schedule:Alerts:DigestTime '8 o'clock' is not a time of day (HH:mm, such as 08:00)")]
+    [InlineData("Warehouse:Schedule:Alerts:DigestTime", "24:00", "Warehouse:Schedule:Alerts:DigestTime '24:00' is not a time of day (HH:mm, such as 08:00)")]
+    [InlineData("Warehouse:Schedule:Alerts:WebhookRetries", "0", "Warehouse:Schedule:Alerts:WebhookRetries must be at least 1, not 0")]
+    public void A_bad_digest_setting_is_refused_naming_it(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var error = Assert.Throws<WarehouseException>(() => ScheduleOptions.From(configuration));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void The_digest_time_is_read_as_local_hours_and_minutes()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Warehouse:Schedule:Alerts:DigestTime"] = "7:45" }).Build();
+
+        Assert.Equal(new TimeOnly(7, 45), ScheduleOptions.From(configuration).Alerts.Time());
+        Assert.Equal(new TimeOnly(8, 0), new AlertOptions().Time());
     }
 }
