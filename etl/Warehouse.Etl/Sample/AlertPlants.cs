@@ -7,8 +7,8 @@ public sealed record PlantedAlert(string RuleCode, string ShopId, string? SkuId 
 /// The cases the sample plants so the monitor has one of each to find on the last day, by ad spend only
 /// (no random draw changes, so every other figure of the sample stays as it was):
 /// a spend spike (the first shop's biggest long-running ad spends four times its usual on the last day);
-/// a SKU turning loser in the last week (an ad of the first shop's busiest advertised normal SKU outspends its SKU's expected
-/// revenue by a fifth on each of the last 7 days); the unmapped campaign of every shop with current ads spends
+/// a SKU turning loser in the last week (the ad of the first shop's biggest hero outspends its expected revenue by a fifth
+/// on each of the last 7 days); the unmapped campaign of every shop with current ads spends
 /// to the end (spend without sales); the last shop's ad reports stop 3 days before the end when there are two
 /// shops or more (a stale source). The heroes' short stock (a restock) is planted by the catalogue.
 /// </summary>
@@ -49,8 +49,8 @@ internal sealed class AlertPlants(SampleSettings settings)
             : shopAds.Ads.Where(a => a.RunsOn(LastDay) && a.RunsOn(LastDay - 28)).OrderByDescending(a => a.DailySpend).FirstOrDefault();
 
     /// <summary>
-    /// The first shop's ad mapped to one normal SKU, running the whole last 28 days, not the spike's: the one whose SKU
-    /// sells most (its loss is the least noisy).
+    /// The first shop's planted hero with the most expected revenue (its own ad, running every day, not the spike's):
+    /// clearly profitable until the plant, so the loss of the last week is a turn, not more of the same.
     /// </summary>
     public SampleAd? TurningLoserAd(ShopAds shopAds)
     {
@@ -62,8 +62,8 @@ internal sealed class AlertPlants(SampleSettings settings)
         var spike = SpikeAd(shopAds);
         return shopAds.Ads
             .Where(a => a != spike && a.RunsOn(LastDay) && a.RunsOn(LastDay - 27)
-                        && a.EffectiveTarget is { Product: null, Skus: [{ Tier: SkuTier.Normal }] })
-            .OrderByDescending(a => a.EffectiveTarget!.Skus[0].Share)
+                        && a.EffectiveTarget is { Product: null, Skus: [{ Tier: SkuTier.Hero }] })
+            .OrderByDescending(a => settings.ExpectedUnitsPerDay(a.EffectiveTarget!.Skus[0].Share) * (double)a.EffectiveTarget.Skus[0].Price)
             .ThenBy(a => a.Id, StringComparer.Ordinal)
             .FirstOrDefault();
     }
