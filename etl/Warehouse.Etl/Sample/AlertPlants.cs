@@ -7,8 +7,8 @@ public sealed record PlantedAlert(string RuleCode, string ShopId, string? SkuId 
 /// The cases the sample plants so the monitor has one of each to find on the last day, by ad spend only
 /// (no random draw changes, so every other figure of the sample stays as it was):
 /// a spend spike (the first shop's biggest long-running ad spends four times its usual on the last day);
-/// a SKU turning loser in the last week (the ad of the first shop's biggest hero outspends its expected revenue by a fifth
-/// on each of the last 7 days); the unmapped campaign of every shop with current ads spends
+/// a SKU turning loser in the last week (an ad of a normal SKU of the first shop that should make money outspends its
+/// SKU's expected revenue by a fifth on each of the last 7 days); the unmapped campaign of every shop with current ads spends
 /// to the end (spend without sales); the last shop's ad reports stop 3 days before the end when there are two
 /// shops or more (a stale source). The heroes' short stock (a restock) is planted by the catalogue.
 /// </summary>
@@ -37,7 +37,7 @@ internal sealed class AlertPlants(SampleSettings settings)
         {
             var sku = ad.EffectiveTarget!.Skus[0];
             var revenue = settings.ExpectedUnitsPerDay(sku.Share) * (double)sku.Price;
-            return Math.Max(usual, Money.Cents(revenue * TurningLoserSpendShare)); // sku_loss
+            return Math.Max(usual, Money.Cents(revenue * TurningLoserSpendShare)); // far more than it earns: sku_loss
         }
 
         return usual;
@@ -49,8 +49,10 @@ internal sealed class AlertPlants(SampleSettings settings)
             : shopAds.Ads.Where(a => a.RunsOn(LastDay) && a.RunsOn(LastDay - 28)).OrderByDescending(a => a.DailySpend).FirstOrDefault();
 
     /// <summary>
-    /// The first shop's planted hero with the most expected revenue (its own ad, running every day, not the spike's):
-    /// clearly profitable until the plant, so the loss of the last week is a turn, not more of the same.
+    /// The first shop's ad on one normal SKU, running the whole last 28 days, not the spike's; preferring a SKU that should
+    /// keep over 15 % of its revenue after ads, of no GMV Max product, with no other ad, selling a couple of units a day, then the one that should keep the most after ads
+    /// until the plant, so the loss of the last week is a turn rather than more of the same. Heroes and
+    /// losers stay as planted: their 28-day figures are pinned by the catalogue tests.
     /// </summary>
     public SampleAd? TurningLoserAd(ShopAds shopAds)
     {
@@ -62,10 +64,24 @@ internal sealed class AlertPlants(SampleSettings settings)
         var spike = SpikeAd(shopAds);
         return shopAds.Ads
             .Where(a => a != spike && a.RunsOn(LastDay) && a.RunsOn(LastDay - 27)
-                        && a.EffectiveTarget is { Product: null, Skus: [{ Tier: SkuTier.Hero }] })
-            .OrderByDescending(a => settings.ExpectedUnitsPerDay(a.EffectiveTarget!.Skus[0].Share) * (double)a.EffectiveTarget.Skus[0].Price)
+                        && a.EffectiveTarget is { Product: null, Skus: [{ Tier: SkuTier.Normal }] })
+            .OrderByDescending(a => ExpectedShareAfterAds(shopAds, a.EffectiveTarget!.Skus[0]) > 0.15)
+            .ThenByDescending(a => shopAds.GmvMaxProducts.All(p => p.Product != a.EffectiveTarget!.Skus[0].Product))
+            .ThenByDescending(a => shopAds.AdsBySku[a.EffectiveTarget!.Skus[0]].Count == 1)
+            .ThenByDescending(a => settings.ExpectedUnitsPerDay(a.EffectiveTarget!.Skus[0].Share) >= 2)
+            .ThenByDescending(a => ExpectedShareAfterAds(shopAds, a.EffectiveTarget!.Skus[0]))
             .ThenBy(a => a.Id, StringComparer.Ordinal)
             .FirstOrDefault();
+    }
+
+    /// <summary>What the SKU should keep of its revenue after ads: less unit cost, commission, fees, shipping (an order a unit, at worst) and its ads.</summary>
+    private double ExpectedShareAfterAds(ShopAds shopAds, SampleSku sku)
+    {
+        var revenue = settings.ExpectedUnitsPerDay(sku.Share) * (double)sku.Price;
+        var region = shopAds.Shop.Region;
+        var spend = shopAds.AdsBySku[sku].Sum(a => a.DailySpend);
+        var kept = 1m - sku.UnitCost / sku.Price - region.CommissionRate - region.TransactionFeeRate - region.ShippingCostPerOrder / sku.Price;
+        return (double)kept - spend / revenue;
     }
 
     public IReadOnlyList<PlantedAlert> Alerts(AdsCatalog ads)

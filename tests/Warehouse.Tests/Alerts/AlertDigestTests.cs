@@ -263,7 +263,7 @@ public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixtu
         var database = (await ScenarioRun.TransformAsync(fixture, Engine.Postgres, scenario)).Database;
         await using var webhook = new WebhookListener(200);
         var options = ScheduleHarness.QuietOptions();
-        options.Alerts.DigestCheckCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(3));
+        options.Alerts.DigestCheckCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(10)); // after the scheduler started, even on a busy machine
         options.Alerts.DigestTime = "00:00"; // due whatever the hour: the scenario shop keeps UTC
         options.Alerts.WebhookUrl = webhook.Url("/hook/s3cr3t");
         options.Alerts.WebhookFormat = "teams";
@@ -271,8 +271,8 @@ public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixtu
         await using (await ScheduleHarness.StartAsync(database, options, "digest"))
         {
             Assert.True(await ScheduleHarness.WaitUntilAsync(
-                async () => (await ScheduleHarness.RunsAsync(database, "digest")).Any(r => r.EndedAt is not null), TimeSpan.FromSeconds(20)),
-                "the digest job did not fire and finish within 20 s");
+                async () => (await ScheduleHarness.RunsAsync(database, "digest")).Any(r => r.EndedAt is not null), TimeSpan.FromSeconds(40)),
+                "the digest job did not fire and finish within 40 s");
         }
 
         var run = Assert.Single(await ScheduleHarness.RunsAsync(database, "digest"));
