@@ -76,7 +76,7 @@ public static class DemoCommand
                     return await WriteWorkbookAsync(connection, runId, output, progress);
                 });
                 await PrintSkuTableAsync(connection);
-                await PrintAlertsAsync(connection);
+                await PrintAlertsAsync(connection, Warehouse.Sample.SampleGenerator.PlantedAlerts(options));
                 return path;
             });
             AnsiConsole.MarkupLine($"[green]workbook:[/] {Markup.Escape(workbook)}");
@@ -85,11 +85,16 @@ public static class DemoCommand
         return command;
     }
 
-    /// <summary>The alerts of the latest day: the three most severe and costly of each rule, and how to list them all.</summary>
-    private static async Task PrintAlertsAsync(System.Data.Common.DbConnection connection)
+    /// <summary>
+    /// The alerts of the latest day: every one the sample planted (a restock: the costliest), then the most severe and
+    /// costly of each rule up to three, and how to list them all.
+    /// </summary>
+    private static async Task PrintAlertsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<Warehouse.Sample.PlantedAlert> planted)
     {
         var alerts = await Warehouse.Alerts.AlertQueries.ListAsync(connection, null, null);
-        var shown = alerts.GroupBy(a => a.RuleCode).SelectMany(rule => rule.Take(3))
+        bool IsPlanted(Warehouse.Alerts.AlertLine a) => planted.Any(p => p.RuleCode == a.RuleCode && p.ShopId == a.ShopId && p.RuleCode != "restock"
+            && (p.SkuId is null || p.SkuId == a.SkuId) && (p.CampaignId is null || p.CampaignId == a.CampaignId) && p.Subject == a.Subject);
+        var shown = alerts.GroupBy(a => a.RuleCode).SelectMany(rule => rule.OrderByDescending(IsPlanted).Take(3))
             .OrderBy(a => a.SeverityRank).ThenBy(a => a.RuleCode, StringComparer.Ordinal).ThenByDescending(a => a.MoneyAmount ?? 0m).ToList();
         AlertsCommand.Write(shown, "table", Console.Out);
         AnsiConsole.MarkupLine($"[grey]alerts:[/] {alerts.Count} on the latest day ({string.Join(", ", alerts.GroupBy(a => a.RuleCode).Select(g => $"{g.Key} {g.Count()}"))}); " +

@@ -19,7 +19,7 @@ public static class RunCommand
         var sandboxUrl = new Option<string?>("--sandbox-url") { Description = "Base URL of the TikTok sandbox, for --source sandbox" };
         var sellerFiles = new Option<string?>("--seller-files") { Description = "Folder of the seller's own files (costs, ad map, touchpoints, affiliate orders, cost settings, exports), loaded after the extract (default: Warehouse:Schedule:Extract:SellerFiles:Folder)" };
         var week = new Option<string?>("--week") { Description = "ISO week of the workbook, e.g. 2026-W47 (default: Warehouse:Schedule:Report:Period)" };
-        var command = new Command("run", "Run extract, transform and the weekly workbook once, as the scheduler does") { source, folder, sandboxUrl, sellerFiles, week };
+        var command = new Command("run", "Run extract, transform, the weekly workbook and (when a channel is configured) the alert digest once, as the scheduler does") { source, folder, sandboxUrl, sellerFiles, week };
         command.SetAction(async (parse, _) =>
         {
             var configuration = WarehouseSettings.LoadConfiguration();
@@ -58,7 +58,11 @@ public static class RunCommand
             try
             {
                 // Extracts and the transform share one lock (warehouse.staging): take each lock once.
-                var jobs = sources.Select(s => s.JobName).Append(WarehouseJobs.Transform.Name).Append(WarehouseJobs.Report.Name);
+                // The alert digest too when a channel is configured: every shop's undelivered alerts, now (a one-shot
+                // run has no later moment to wait for a shop's digest time).
+                var digest = options.Alerts.Channels(options.Smtp).Count > 0;
+                var jobs = sources.Select(s => s.JobName).Append(WarehouseJobs.Transform.Name).Append(WarehouseJobs.Report.Name)
+                    .Concat(digest ? [WarehouseJobs.Digest.Name] : []);
                 foreach (var job in jobs.DistinctBy(WarehouseJobs.LockName))
                 {
                     var held = await WarehouseLock.TryAcquireAsync(database, WarehouseJobs.LockName(job), WarehouseJobs.Holder("run"), stop.Token);
@@ -83,6 +87,12 @@ public static class RunCommand
                     await work.TransformAsync("cli", progress, stop.Token);
                     var report = await work.ReportAsync("cli", parse.GetValue(week), progress, stop.Token);
                     Console.WriteLine($"workbook: {report.Summary}");
+                    if (digest)
+                    {
+                        var sent = await work.DigestAsync("cli", stop.Token);
+                        Console.WriteLine($"digest: {sent.Summary}");
+                    }
+
                     return 0;
                 });
                 return 0;

@@ -176,6 +176,8 @@ internal sealed class AdsCatalog
         campaign.StartDay = random.Range(0, settings.Days / 3);
         if (random.Chance(0.5))
             campaign.EndDay = Math.Max(campaign.StartDay, settings.Days - 1 - random.Range(0, settings.Days / 3));
+        if (campaign.Level == MappingLevel.None)
+            campaign.EndDay = settings.Days - 1; // spends to the end: the planted spend without sales (AlertPlants)
     }
 
     private static void SetSpend(SampleSettings settings, Random random, SampleShop shop, ShopAds ads)

@@ -7,12 +7,15 @@ namespace Warehouse.Sample;
 /// </summary>
 internal sealed class AdsStream(SampleSettings settings, AdsCatalog ads, SampleWriters writers)
 {
+    private readonly AlertPlants plants = new(settings);
+
     public void WriteDay(int day)
     {
         foreach (var shopAds in ads.Shops)
         {
             var random = SampleRandom.For(settings.Seed, "ads-day", shopAds.Shop.Index, day);
             var date = settings.Date(day);
+            if (!plants.ReportsAds(shopAds.Shop, day)) continue; // the stale source: nothing drawn, nothing written
             double weekday = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1.15 : 1.0;
             WriteAdReports(shopAds, random, day, date, weekday);
             WriteGmvMax(shopAds, random, day, date, weekday);
@@ -25,11 +28,7 @@ internal sealed class AdsStream(SampleSettings settings, AdsCatalog ads, SampleW
         foreach (var ad in shopAds.Ads)
         {
             if (!ad.RunsOn(day)) continue;
-            decimal spend = Math.Max(0.50m, Money.Cents(ad.DailySpend * weekday * random.Between(0.75, 1.25)));
-            if (IsPlantedSpike(shopAds, ad, day))
-            {
-                spend *= 4; // the planted spend spike: the monitor's campaign_spend_spike alert on the latest day
-            }
+            decimal spend = plants.Spend(shopAds, ad, day, Math.Max(0.50m, Money.Cents(ad.DailySpend * weekday * random.Between(0.75, 1.25))));
 
             long impressions = (long)Math.Round((double)spend / ad.Cpm * 1000 * random.Between(0.9, 1.1));
             long clicks = (long)Math.Round(impressions * ad.ClickRate * random.Between(0.8, 1.2));
@@ -41,11 +40,6 @@ internal sealed class AdsStream(SampleSettings settings, AdsCatalog ads, SampleW
                 .EndRow();
         }
     }
-
-    /// <summary>The first shop's longest-running ad (runs on the last day and the 28 before it) spends four times its usual on the last day.</summary>
-    private bool IsPlantedSpike(ShopAds shopAds, SampleAd ad, int day) =>
-        shopAds.Shop.Index == 0 && day == settings.Days - 1
-        && ad == shopAds.Ads.Where(a => a.RunsOn(day) && a.RunsOn(day - 28)).OrderByDescending(a => a.DailySpend).FirstOrDefault();
 
     private void WriteGmvMax(ShopAds shopAds, Random random, int day, DateOnly date, double weekday)
     {

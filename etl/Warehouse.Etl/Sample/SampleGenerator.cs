@@ -40,6 +40,13 @@ public static class SampleGenerator
     /// <summary>The SKUs planted as heroes: ~60 % gross margin, many orders, modest ad spend. Sorted, ordinal.</summary>
     public static IReadOnlyList<string> PlantedHeroSkuIds(SampleOptions o) => Planted(o, SkuTier.Hero);
 
+    /// <summary>The alerts the sample plants for the monitor on its last day (<see cref="AlertPlants"/>).</summary>
+    public static IReadOnlyList<PlantedAlert> PlantedAlerts(SampleOptions o)
+    {
+        var settings = SampleSettings.From(o);
+        return new AlertPlants(settings).Alerts(AdsCatalog.Build(settings, ShopCatalog.Build(settings)));
+    }
+
     private static string[] Planted(SampleOptions options, SkuTier tier) =>
         ShopCatalog.Build(SampleSettings.From(options)).SkusOfTier(tier).Select(s => s.Id).Order(StringComparer.Ordinal).ToArray();
 }

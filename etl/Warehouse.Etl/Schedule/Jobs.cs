@@ -124,5 +124,5 @@ public sealed class AlertDigestJob(WarehouseWork work) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await WarehouseJobs.RunLockedAsync(work.Database, context, async () =>
-            await work.DigestAsync(ExtractJob.Trigger(context), context.CancellationToken));
+            await work.ScheduledDigestAsync(ExtractJob.Trigger(context), context.CancellationToken));
 }

@@ -65,7 +65,7 @@ public sealed class ScheduleOptions
         CheckCron("Extract:Cron", Extract.Cron);
         CheckCron("Report:Cron", Report.Cron);
         CheckCron("Quality:Cron", Quality.Cron);
-        CheckCron("Alerts:DigestCron", Alerts.DigestCron);
+        CheckCron("Alerts:DigestCheckCron", Alerts.DigestCheckCron);
         Alerts.Validate();
         if (!string.IsNullOrWhiteSpace(Transform.Cron))
         {
@@ -240,8 +240,11 @@ public sealed class SmtpOptions
 /// </summary>
 public sealed class AlertOptions
 {
-    /// <summary>Every day at 08:00 in the schedule's time zone.</summary>
-    public string DigestCron { get; set; } = "0 0 8 * * ?";
+    /// <summary>Local time of each shop's daily digest, on the shop's own clock (its time zone in dim.shop), HH:mm.</summary>
+    public string DigestTime { get; set; } = "08:00";
+
+    /// <summary>How often the digest job looks for shops whose digest time has come: every 15 minutes.</summary>
+    public string DigestCheckCron { get; set; } = "0 0/15 * * * ?";
 
     /// <summary>Mail the digest to Smtp:To (when Smtp is configured).</summary>
     public bool Email { get; set; } = true;
@@ -260,8 +263,19 @@ public sealed class AlertOptions
     public IReadOnlyList<string> Channels(SmtpOptions smtp) =>
         [.. (Email && smtp.Enabled ? new[] { "email" } : []), .. (string.IsNullOrWhiteSpace(WebhookUrl) ? Array.Empty<string>() : ["webhook"])];
 
+    public TimeOnly Time() =>
+        TimeOnly.TryParseExact(DigestTime, ["HH:mm", "H:mm"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+            ? time
+            : throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:DigestTime '{DigestTime}' is not a time of day (HH:mm, such as 08:00)");
+
     public void Validate()
     {
+        Time();
+        if (WebhookRetries < 1)
+        {
+            throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookRetries must be at least 1, not {WebhookRetries}");
+        }
+
         if (WebhookFormat is not ("slack" or "teams"))
         {
             throw new WarehouseException($"{ScheduleOptions.Section}:Alerts:WebhookFormat must be slack or teams, not '{WebhookFormat}'");

@@ -125,6 +125,7 @@ public sealed class WarehouseLock : IAsyncDisposable
                     FROM pg_locks AS l
                     JOIN pg_stat_activity AS a ON a.pid = l.pid
                     WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())  -- advisory locks are per database
                       AND l.classid::bigint = @high AND l.objid::bigint = @low AND l.objsubid = 1
                     LIMIT 1
                     """,

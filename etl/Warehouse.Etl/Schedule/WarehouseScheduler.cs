@@ -94,8 +94,8 @@ public static class WarehouseScheduler
             JobBuilder.Create<DataQualityJob>().WithIdentity(WarehouseJobs.Quality).WithDescription("nightly data-quality check").StoreDurably().Build(),
             Cron(WarehouseJobs.Quality, options.Quality.Cron, zone, CronTriggerMisfireInstruction.DoNothing), options.Quality.Cron));
         entries.Add(new Entry(
-            JobBuilder.Create<AlertDigestJob>().WithIdentity(WarehouseJobs.Digest).WithDescription("daily alert digest (e-mail, webhook)").StoreDurably().Build(),
-            Cron(WarehouseJobs.Digest, options.Alerts.DigestCron, zone, CronTriggerMisfireInstruction.FireAndProceed), options.Alerts.DigestCron));
+            JobBuilder.Create<AlertDigestJob>().WithIdentity(WarehouseJobs.Digest).WithDescription("daily alert digest per shop at its local digest time (e-mail, webhook)").StoreDurably().Build(),
+            Cron(WarehouseJobs.Digest, options.Alerts.DigestCheckCron, zone, CronTriggerMisfireInstruction.FireAndProceed), options.Alerts.DigestCheckCron));
         return entries;
     }
 

@@ -101,12 +101,29 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
     }
 
     /// <summary>
-    /// The alert digest: per configured channel (email, webhook), the open episodes that channel has not carried yet,
-    /// grouped by shop and severity. A channel that accepts records its delivery (never sent twice); one that fails
-    /// after its retries keeps its episodes for the next run (never lost) and fails this run after the others went out.
+    /// The alert digest of every shop now (`warehouse alerts --send`, `warehouse run`): per configured channel (email,
+    /// webhook), the open episodes that channel has not carried yet, grouped by shop and severity.
     /// </summary>
     public Task<JobOutcome> DigestAsync(string trigger, CancellationToken cancellationToken) =>
-        RunAsync("digest", $"--trigger {trigger}", "digest", null, async (connection, runId) =>
+        DigestAsync(trigger, dueShopsOnly: false, cancellationToken);
+
+    /// <summary>
+    /// The scheduled digest: only the shops whose own local clock has reached Alerts:DigestTime and whose digest of
+    /// that local day has not gone out (etl.alert_digest); a shop is recorded once every channel succeeded for it, so
+    /// a failed channel is tried again at the next check.
+    /// </summary>
+    public Task<JobOutcome> ScheduledDigestAsync(string trigger, CancellationToken cancellationToken) =>
+        DigestAsync(trigger, dueShopsOnly: true, cancellationToken);
+
+    /// <summary>
+    /// Each channel's episodes are claimed (committed) before the digest goes out and confirmed once the channel
+    /// accepted it: a channel that refuses after its retries releases its claims (never lost: the next run sends
+    /// them); an accepted digest whose confirmation cannot be written keeps its claims, and claims never confirmed
+    /// are not sent again (never twice: neither SMTP nor a chat webhook can drop a duplicate, so a delivery whose
+    /// outcome is unknown counts as made; the run fails, and later runs report it as unconfirmed).
+    /// </summary>
+    private Task<JobOutcome> DigestAsync(string trigger, bool dueShopsOnly, CancellationToken cancellationToken) =>
+        RunAsync("digest", $"--trigger {trigger}{(dueShopsOnly ? " --due-shops" : "")}", "digest", null, async (connection, runId) =>
         {
             var channels = options.Alerts.Channels(options.Smtp);
             if (channels.Count == 0)
@@ -114,12 +131,34 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
                 return "no channel configured (Smtp with Alerts:Email, or Alerts:WebhookUrl)";
             }
 
+            var now = clock.GetUtcNow();
+            List<(Alerts.AlertQueries.DigestShop Shop, DateOnly Day)>? due = null;
+            if (dueShopsOnly)
+            {
+                var time = options.Alerts.Time();
+                due = [];
+                foreach (var shop in await Alerts.AlertQueries.ShopsAsync(connection))
+                {
+                    if (Alerts.DigestSchedule.DueDay(now, ShopZone(shop), time, shop.LastDigest) is { } day)
+                    {
+                        due.Add((shop, day));
+                    }
+                }
+
+                if (due.Count == 0)
+                {
+                    return $"no shop due (digest at {options.Alerts.DigestTime} local time of each shop)";
+                }
+            }
+
+            var dueShops = due?.Select(d => d.Shop.ShopId).ToHashSet(StringComparer.Ordinal);
             var runLog = new RunLog(database);
             var sent = new List<string>();
             var failures = new List<string>();
             foreach (var channel in channels)
             {
-                var alerts = await Alerts.AlertQueries.UndeliveredAsync(connection, channel);
+                var alerts = (await Alerts.AlertQueries.UndeliveredAsync(connection, channel))
+                    .Where(a => dueShops is null || dueShops.Contains(a.ShopId ?? "")).ToList();
                 if (alerts.Count == 0)
                 {
                     sent.Add($"{channel}: nothing new");
@@ -127,10 +166,13 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
                 }
 
                 var digest = new Alerts.AlertDigest(alerts);
+                var ids = alerts.Select(a => a.AlertId).ToList();
+                var accepted = false;
                 try
                 {
                     await runLog.StepAsync(connection, runId, "digest " + channel, async () =>
                     {
+                        await Alerts.AlertQueries.ClaimAsync(connection, ids, channel, runId, clock.GetUtcNow());
                         if (channel == "email")
                         {
                             await Alerts.AlertSender.MailAsync(options.Smtp, digest, cancellationToken);
@@ -140,25 +182,69 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
                             await Alerts.AlertSender.PostAsync(options.Alerts, digest, cancellationToken);
                         }
 
-                        await Alerts.AlertQueries.MarkDeliveredAsync(connection, alerts.Select(a => a.AlertId), channel, channels, runId, clock.GetUtcNow());
+                        accepted = true;
+                        await Alerts.AlertQueries.ConfirmAsync(connection, ids, channel, channels, runId, clock.GetUtcNow());
                         return new StepResult(alerts.Count, alerts.Count, 0);
                     });
                     sent.Add($"{channel}: {alerts.Count} alerts");
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    Log.Error("digest {Channel} failed; its {Count} alerts stay for the next run: {Message}", channel, alerts.Count, SecretValues.Mask(error.Message));
-                    failures.Add($"{channel}: {SecretValues.Mask(error.Message)}");
+                    var message = SecretValues.Mask(error.Message);
+                    if (accepted)
+                    {
+                        Log.Error("digest {Channel} was accepted but its delivery could not be recorded; its {Count} alerts are not sent again: {Message}", channel, alerts.Count, message);
+                        failures.Add($"{channel}: sent, but recording the delivery failed ({message}); its {alerts.Count} alerts are not sent again");
+                        continue;
+                    }
+
+                    Log.Error("digest {Channel} failed; its {Count} alerts stay for the next run: {Message}", channel, alerts.Count, message);
+                    failures.Add($"{channel}: {message} (kept for the next run)");
+                    try
+                    {
+                        await Alerts.AlertQueries.ReleaseAsync(connection, ids, channel, runId);
+                    }
+                    catch (Exception releaseError) when (releaseError is DbException or InvalidOperationException)
+                    {
+                        Log.Error("digest {Channel}: could not release the claims of its {Count} alerts; they count as unconfirmed: {Message}", channel, alerts.Count, releaseError.Message);
+                    }
                 }
             }
 
             if (failures.Count > 0)
             {
-                throw new WarehouseException($"alert digest failed on {string.Join("; ", failures)} (kept for the next run)");
+                throw new WarehouseException($"alert digest failed on {string.Join("; ", failures)}");
             }
 
-            return string.Join(", ", sent);
+            foreach (var (shop, day) in due ?? [])
+            {
+                await Alerts.AlertQueries.RecordDigestAsync(connection, shop.ShopKey, day, runId, now);
+            }
+
+            var unconfirmed = await Alerts.AlertQueries.UnconfirmedAsync(connection, runId);
+            if (unconfirmed > 0)
+            {
+                Log.Warning("digest: {Count} deliveries of earlier runs were never confirmed (the run stopped or could not record the answer); they are not sent again", unconfirmed);
+                sent.Add($"{unconfirmed} unconfirmed from earlier runs (not sent again)");
+            }
+
+            var shops = due is null ? "" : $" for {string.Join(", ", due.Select(d => $"{d.Shop.ShopId} ({d.Day:yyyy-MM-dd})"))}";
+            return string.Join(", ", sent) + shops;
         }, cancellationToken);
+
+    /// <summary>The shop's time zone (validated when the shop was declared); the schedule's if this machine does not know it.</summary>
+    private TimeZoneInfo ShopZone(Alerts.AlertQueries.DigestShop shop)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(shop.TimeZone);
+        }
+        catch (Exception error) when (error is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            Log.Warning("digest: shop {Shop} has time zone {TimeZone}, unknown here; its digest follows {Schedule}", shop.ShopId, shop.TimeZone, options.TimeZone);
+            return options.Zone();
+        }
+    }
 
     /// <summary>The report week: the last complete ISO week before today in the shop's time zone, or the week of the latest facts.</summary>
     public async Task<(DateOnly From, DateOnly To, string Label)> PeriodAsync(DbConnection connection, string period)

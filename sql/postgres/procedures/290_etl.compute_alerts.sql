@@ -23,6 +23,8 @@ DECLARE
     v_stale_settlement_days integer := CAST(etl.setting_number('alert_stale_settlement_days') AS integer);
     v_safety_days integer := CAST(etl.setting_number('safety_days') AS integer);
     v_lead_time_days integer := CAST(etl.setting_number('lead_time_days') AS integer);
+    v_hero_drop_share numeric(19,6) := etl.setting_number('alert_hero_drop_share');
+    v_hero_days integer := CAST(etl.setting_number('alert_hero_baseline_days') AS integer);
     v_reporting_currency varchar(3) := (SELECT setting_value FROM etl.setting WHERE setting_name = 'reporting_currency');
     v_as_of_key integer;
     v_as_of date;
@@ -40,7 +42,7 @@ BEGIN
     CREATE TEMP TABLE alert_day ON COMMIT DROP AS
     SELECT date_key, calendar_date, v_as_of - calendar_date AS days_back
     FROM dim.date
-    WHERE calendar_date BETWEEN v_as_of - GREATEST(v_spike_days, v_loss_days, v_no_sales_days, v_unallocated_days, v_settlement_days, v_zero_days) AND v_as_of;
+    WHERE calendar_date BETWEEN v_as_of - GREATEST(v_spike_days, v_hero_days, v_loss_days, v_no_sales_days, v_unallocated_days, v_settlement_days, v_zero_days) AND v_as_of;
 
     CREATE TEMP TABLE sku_name ON COMMIT DROP AS
     SELECT product_key,
@@ -113,14 +115,16 @@ BEGIN
                       WHERE open_alert.rule_code = 'tier_to_' || current_period.tier AND open_alert.resolved_on IS NULL
                         AND open_alert.shop_key = current_period.shop_key AND open_alert.product_key = current_period.product_key));
 
-    -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity.
+    -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity and its cost.
     INSERT INTO alert_candidate
     SELECT 'restock', 'sku', period.shop_key, period.product_key, 0, '',
            CASE period.tier WHEN 'hero' THEN 'high' ELSE 'warning' END,
-           period.days_of_cover, period.avg_daily_units, lead.lead_time_days + v_safety_days, NULL,
+           period.days_of_cover, period.avg_daily_units, lead.lead_time_days + v_safety_days, period.restock_units * cost.unit_cost,
            name.sku_label || ' (' || period.tier || ') has ' || CAST(period.days_of_cover AS varchar(30))
            || ' days of stock left, below lead time + safety of ' || CAST(lead.lead_time_days + v_safety_days AS varchar(10))
            || ' days; reorder ' || CAST(period.restock_units AS varchar(20)) || ' units'
+           || CASE WHEN cost.unit_cost IS NOT NULL
+                   THEN ' (' || CAST(CAST(period.restock_units * cost.unit_cost AS numeric(19,2)) AS varchar(30)) || ' at cost)' ELSE '' END
     FROM fact.sku_period AS period
     JOIN sku_name AS name ON name.product_key = period.product_key
     JOIN dim.product AS product ON product.product_key = period.product_key
@@ -129,6 +133,11 @@ BEGIN
                          WHERE setting.shop_id = product.shop_id AND setting.lead_time_days IS NOT NULL
                          ORDER BY setting.effective_from DESC LIMIT 1), v_lead_time_days) AS lead_time_days
     ) AS lead
+    LEFT JOIN LATERAL (
+        SELECT sku_cost.unit_cost FROM stg.sku_cost AS sku_cost
+        WHERE sku_cost.shop_id = product.shop_id AND sku_cost.sku_id = product.sku_id AND sku_cost.effective_from <= v_as_of
+        ORDER BY sku_cost.effective_from DESC LIMIT 1
+    ) AS cost ON true
     WHERE period.period_end_date_key = v_period_key
       AND period.tier IN ('hero', 'winner')
       AND period.restock_units > 0;
@@ -231,7 +240,54 @@ BEGIN
           JOIN alert_day AS day ON day.date_key = line.date_key AND day.days_back < v_no_sales_days
           WHERE member.head_key = window_total.head_key AND line.is_revenue);
 
-    -- 7. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
+    -- 7. A hero whose contribution margin or blended ROAS of the latest day is down by more than a share of its
+    --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it.
+    CREATE TEMP TABLE hero_day ON COMMIT DROP AS
+    SELECT daily.shop_key, daily.product_key,
+           SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS net_revenue,
+           SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS contribution,
+           SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS gmv,
+           SUM(CASE WHEN day.days_back = 0 THEN daily.ad_spend ELSE 0 END) AS ad_spend,
+           SUM(CASE WHEN day.days_back > 0 THEN daily.net_revenue ELSE 0 END) AS baseline_net_revenue,
+           SUM(CASE WHEN day.days_back > 0 THEN daily.contribution_before_ads ELSE 0 END) AS baseline_contribution,
+           SUM(CASE WHEN day.days_back > 0 THEN daily.gmv ELSE 0 END) AS baseline_gmv,
+           SUM(CASE WHEN day.days_back > 0 THEN daily.ad_spend ELSE 0 END) AS baseline_ad_spend
+    FROM fact.sku_daily AS daily
+    JOIN alert_day AS day ON day.date_key = daily.date_key AND day.days_back <= v_hero_days
+    JOIN fact.sku_period AS period
+      ON period.period_end_date_key = v_period_key AND period.shop_key = daily.shop_key AND period.product_key = daily.product_key
+     AND period.tier = 'hero'
+    GROUP BY daily.shop_key, daily.product_key;
+
+    INSERT INTO alert_candidate
+    SELECT 'hero_margin_drop', 'sku', hero.shop_key, hero.product_key, 0, '', 'warning',
+           ROUND(hero.contribution / hero.net_revenue, 4), ROUND(hero.baseline_contribution / hero.baseline_net_revenue, 4), v_hero_drop_share,
+           ROUND(hero.baseline_contribution * hero.net_revenue / hero.baseline_net_revenue - hero.contribution, 2),
+           name.sku_label || ' (hero) kept ' || CAST(CAST(hero.contribution AS numeric(19,2)) AS varchar(30)) || ' of '
+           || CAST(CAST(hero.net_revenue AS numeric(19,2)) AS varchar(30)) || ' on ' || to_char(v_as_of, 'YYYY-MM-DD') || ', a '
+           || CAST(CAST(100 * hero.contribution / hero.net_revenue AS numeric(19,1)) AS varchar(30)) || '% margin against '
+           || CAST(CAST(100 * hero.baseline_contribution / hero.baseline_net_revenue AS numeric(19,1)) AS varchar(30)) || '% over the last '
+           || CAST(v_hero_days AS varchar(10)) || ' days; check its price, discounts, refunds and costs'
+    FROM hero_day AS hero
+    JOIN sku_name AS name ON name.product_key = hero.product_key
+    WHERE hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
+      AND hero.contribution * hero.baseline_net_revenue < (1 - v_hero_drop_share) * hero.baseline_contribution * hero.net_revenue;
+
+    INSERT INTO alert_candidate
+    SELECT 'hero_roas_drop', 'sku', hero.shop_key, hero.product_key, 0, '', 'warning',
+           ROUND(hero.gmv / hero.ad_spend, 4), ROUND(hero.baseline_gmv / hero.baseline_ad_spend, 4), v_hero_drop_share,
+           ROUND(hero.ad_spend - hero.gmv * hero.baseline_ad_spend / hero.baseline_gmv, 2),
+           name.sku_label || ' (hero) sold ' || CAST(CAST(hero.gmv AS numeric(19,2)) AS varchar(30)) || ' on '
+           || CAST(CAST(hero.ad_spend AS numeric(19,2)) AS varchar(30)) || ' of ads on ' || to_char(v_as_of, 'YYYY-MM-DD') || ', blended ROAS '
+           || CAST(CAST(hero.gmv / hero.ad_spend AS numeric(19,2)) AS varchar(30)) || ' against '
+           || CAST(CAST(hero.baseline_gmv / hero.baseline_ad_spend AS numeric(19,2)) AS varchar(30)) || ' over the last '
+           || CAST(v_hero_days AS varchar(10)) || ' days; check its campaigns, bids and creatives'
+    FROM hero_day AS hero
+    JOIN sku_name AS name ON name.product_key = hero.product_key
+    WHERE hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
+      AND hero.gmv * hero.baseline_ad_spend < (1 - v_hero_drop_share) * hero.baseline_gmv * hero.ad_spend;
+
+    -- 8. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
     INSERT INTO alert_candidate
     WITH spend AS (
         SELECT allocated.shop_key, SUM(allocated.ad_spend) AS total,

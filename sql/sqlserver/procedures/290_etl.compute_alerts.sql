@@ -33,6 +33,8 @@ BEGIN
         DECLARE @v_stale_settlement_days int = CAST(ROUND(etl.setting_number(N'alert_stale_settlement_days'), 0) AS int);
         DECLARE @v_safety_days int = CAST(ROUND(etl.setting_number(N'safety_days'), 0) AS int);
         DECLARE @v_lead_time_days int = CAST(ROUND(etl.setting_number(N'lead_time_days'), 0) AS int);
+        DECLARE @v_hero_drop_share decimal(19,6) = etl.setting_number(N'alert_hero_drop_share');
+        DECLARE @v_hero_days int = CAST(ROUND(etl.setting_number(N'alert_hero_baseline_days'), 0) AS int);
         DECLARE @v_reporting_currency nvarchar(3) = (SELECT setting_value FROM etl.setting WHERE setting_name = N'reporting_currency');
         DECLARE @v_as_of_key int = (SELECT MAX(date_key) FROM fact.sku_daily);
         SET @p_rows_written = 0;
@@ -44,7 +46,7 @@ BEGIN
         DECLARE @v_as_of date = (SELECT calendar_date FROM dim.date WHERE date_key = @v_as_of_key);
         DECLARE @v_period_key int = (SELECT MAX(period_end_date_key) FROM fact.sku_period WHERE period_end_date_key <= @v_as_of_key);
         DECLARE @v_previous_period_key int = (SELECT MAX(period_end_date_key) FROM fact.sku_period WHERE period_end_date_key < @v_period_key);
-        DECLARE @v_window_days int = (SELECT MAX(days) FROM (VALUES (@v_spike_days), (@v_loss_days), (@v_no_sales_days),
+        DECLARE @v_window_days int = (SELECT MAX(days) FROM (VALUES (@v_spike_days), (@v_hero_days), (@v_loss_days), (@v_no_sales_days),
                                                                     (@v_unallocated_days), (@v_settlement_days), (@v_zero_days)) AS windows (days));
 
         SELECT date_key, calendar_date, DATEDIFF(day, calendar_date, @v_as_of) AS days_back
@@ -123,14 +125,16 @@ BEGIN
                           WHERE open_alert.rule_code = CONCAT(N'tier_to_', current_period.tier) AND open_alert.resolved_on IS NULL
                             AND open_alert.shop_key = current_period.shop_key AND open_alert.product_key = current_period.product_key));
 
-        -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity.
+        -- 3. A hero or winner whose days of cover fall below lead time + safety days, with the restock quantity and its cost.
         INSERT INTO #alert_candidate
         SELECT N'restock', N'sku', period.shop_key, period.product_key, 0, N'',
                CASE period.tier WHEN N'hero' THEN N'high' ELSE N'warning' END,
-               period.days_of_cover, period.avg_daily_units, lead.lead_time_days + @v_safety_days, NULL,
+               period.days_of_cover, period.avg_daily_units, lead.lead_time_days + @v_safety_days, period.restock_units * cost.unit_cost,
                CONCAT(name.sku_label, N' (', period.tier, N') has ', CAST(period.days_of_cover AS nvarchar(30)),
                       N' days of stock left, below lead time + safety of ', CAST(lead.lead_time_days + @v_safety_days AS nvarchar(10)),
-                      N' days; reorder ', CAST(period.restock_units AS nvarchar(20)), N' units')
+                      N' days; reorder ', CAST(period.restock_units AS nvarchar(20)), N' units',
+                      CASE WHEN cost.unit_cost IS NOT NULL
+                           THEN CONCAT(N' (', CAST(CAST(period.restock_units * cost.unit_cost AS decimal(19,2)) AS nvarchar(30)), N' at cost)') ELSE N'' END)
         FROM fact.sku_period AS period
         JOIN #sku_name AS name ON name.product_key = period.product_key
         JOIN dim.product AS product ON product.product_key = period.product_key
@@ -139,6 +143,11 @@ BEGIN
                              WHERE setting.shop_id = product.shop_id AND setting.lead_time_days IS NOT NULL
                              ORDER BY setting.effective_from DESC), @v_lead_time_days) AS lead_time_days
         ) AS lead
+        OUTER APPLY (
+            SELECT TOP (1) sku_cost.unit_cost FROM stg.sku_cost AS sku_cost
+            WHERE sku_cost.shop_id = product.shop_id AND sku_cost.sku_id = product.sku_id AND sku_cost.effective_from <= @v_as_of
+            ORDER BY sku_cost.effective_from DESC
+        ) AS cost
         WHERE period.period_end_date_key = @v_period_key
           AND period.tier IN (N'hero', N'winner')
           AND period.restock_units > 0;
@@ -242,7 +251,54 @@ BEGIN
               JOIN #alert_day AS day ON day.date_key = line.date_key AND day.days_back < @v_no_sales_days
               WHERE member.head_key = window_total.head_key AND line.is_revenue = 1);
 
-        -- 7. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
+        -- 7. A hero whose contribution margin or blended ROAS of the latest day is down by more than a share of its
+        --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it.
+        SELECT daily.shop_key, daily.product_key,
+               SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS net_revenue,
+               SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS contribution,
+               SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS gmv,
+               SUM(CASE WHEN day.days_back = 0 THEN daily.ad_spend ELSE 0 END) AS ad_spend,
+               SUM(CASE WHEN day.days_back > 0 THEN daily.net_revenue ELSE 0 END) AS baseline_net_revenue,
+               SUM(CASE WHEN day.days_back > 0 THEN daily.contribution_before_ads ELSE 0 END) AS baseline_contribution,
+               SUM(CASE WHEN day.days_back > 0 THEN daily.gmv ELSE 0 END) AS baseline_gmv,
+               SUM(CASE WHEN day.days_back > 0 THEN daily.ad_spend ELSE 0 END) AS baseline_ad_spend
+        INTO #hero_day
+        FROM fact.sku_daily AS daily
+        JOIN #alert_day AS day ON day.date_key = daily.date_key AND day.days_back <= @v_hero_days
+        JOIN fact.sku_period AS period
+          ON period.period_end_date_key = @v_period_key AND period.shop_key = daily.shop_key AND period.product_key = daily.product_key
+         AND period.tier = N'hero'
+        GROUP BY daily.shop_key, daily.product_key;
+
+        INSERT INTO #alert_candidate
+        SELECT N'hero_margin_drop', N'sku', hero.shop_key, hero.product_key, 0, N'', N'warning',
+               ROUND(hero.contribution / hero.net_revenue, 4), ROUND(hero.baseline_contribution / hero.baseline_net_revenue, 4), @v_hero_drop_share,
+               ROUND(hero.baseline_contribution * hero.net_revenue / hero.baseline_net_revenue - hero.contribution, 2),
+               CONCAT(name.sku_label, N' (hero) kept ', CAST(CAST(hero.contribution AS decimal(19,2)) AS nvarchar(30)), N' of ',
+                      CAST(CAST(hero.net_revenue AS decimal(19,2)) AS nvarchar(30)), N' on ', CONVERT(char(10), @v_as_of, 23), N', a ',
+                      CAST(CAST(100 * hero.contribution / hero.net_revenue AS decimal(19,1)) AS nvarchar(30)), N'% margin against ',
+                      CAST(CAST(100 * hero.baseline_contribution / hero.baseline_net_revenue AS decimal(19,1)) AS nvarchar(30)), N'% over the last ',
+                      CAST(@v_hero_days AS nvarchar(10)), N' days; check its price, discounts, refunds and costs')
+        FROM #hero_day AS hero
+        JOIN #sku_name AS name ON name.product_key = hero.product_key
+        WHERE hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
+          AND hero.contribution * hero.baseline_net_revenue < (1 - @v_hero_drop_share) * hero.baseline_contribution * hero.net_revenue;
+
+        INSERT INTO #alert_candidate
+        SELECT N'hero_roas_drop', N'sku', hero.shop_key, hero.product_key, 0, N'', N'warning',
+               ROUND(hero.gmv / hero.ad_spend, 4), ROUND(hero.baseline_gmv / hero.baseline_ad_spend, 4), @v_hero_drop_share,
+               ROUND(hero.ad_spend - hero.gmv * hero.baseline_ad_spend / hero.baseline_gmv, 2),
+               CONCAT(name.sku_label, N' (hero) sold ', CAST(CAST(hero.gmv AS decimal(19,2)) AS nvarchar(30)), N' on ',
+                      CAST(CAST(hero.ad_spend AS decimal(19,2)) AS nvarchar(30)), N' of ads on ', CONVERT(char(10), @v_as_of, 23), N', blended ROAS ',
+                      CAST(CAST(hero.gmv / hero.ad_spend AS decimal(19,2)) AS nvarchar(30)), N' against ',
+                      CAST(CAST(hero.baseline_gmv / hero.baseline_ad_spend AS decimal(19,2)) AS nvarchar(30)), N' over the last ',
+                      CAST(@v_hero_days AS nvarchar(10)), N' days; check its campaigns, bids and creatives')
+        FROM #hero_day AS hero
+        JOIN #sku_name AS name ON name.product_key = hero.product_key
+        WHERE hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
+          AND hero.gmv * hero.baseline_ad_spend < (1 - @v_hero_drop_share) * hero.baseline_gmv * hero.ad_spend;
+
+        -- 8. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
         WITH spend AS (
             SELECT allocated.shop_key, SUM(allocated.ad_spend) AS total,
                    SUM(CASE WHEN allocated.product_key = 0 THEN allocated.ad_spend ELSE 0 END) AS unallocated

@@ -147,6 +147,71 @@ public sealed class AlertDigestTests(WarehouseFixture fixture) : IClassFixture<W
             Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM fact.alert WHERE delivered_at IS NULL"));
         }
     }
+
+    /// <summary>
+    /// The webhook accepts the digest, but before it answers the delivery table is renamed away, so the run cannot record
+    /// the delivery: the run fails saying so, and the next run (table back) does not post the same alerts again.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_digest_accepted_whose_delivery_could_not_be_recorded_is_not_sent_again(Engine engine)
+    {
+        var database = await AlertsAsync(engine);
+        var (away, back) = engine == Engine.Postgres
+            ? ("ALTER TABLE etl.alert_delivery RENAME TO alert_delivery_away", "ALTER TABLE etl.alert_delivery_away RENAME TO alert_delivery")
+            : ("EXEC sp_rename 'etl.alert_delivery', 'alert_delivery_away'", "EXEC sp_rename 'etl.alert_delivery_away', 'alert_delivery'");
+        var broken = false;
+        await using var webhook = new WebhookListener(200)
+        {
+            BeforeAnswer = async () =>
+            {
+                if (!broken)
+                {
+                    broken = true;
+                    await using var connection = await database.OpenAsync();
+                    await connection.ExecuteAsync(away);
+                }
+            },
+        };
+        var work = new WarehouseWork(database, Options(webhook.Url(Secret)));
+
+        var failed = await Assert.ThrowsAsync<WarehouseException>(() => work.DigestAsync("test", TestContext.Current.CancellationToken));
+        Assert.Contains("webhook: sent, but recording the delivery failed", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("its 3 alerts are not sent again", failed.Message, StringComparison.Ordinal);
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync(back);
+            Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.alert_delivery WHERE delivery_status = 'sending'"));
+        }
+
+        var again = await work.DigestAsync("test", TestContext.Current.CancellationToken);
+
+        Assert.Equal("webhook: nothing new, 3 unconfirmed from earlier runs (not sent again)", again.Summary);
+        Assert.Single(webhook.Requests);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_webhook_refusing_releases_its_claims_so_the_next_run_sends_them(Engine engine)
+    {
+        var database = await AlertsAsync(engine);
+        await using var webhook = new WebhookListener(500, 500, 200);
+        var work = new WarehouseWork(database, Options(webhook.Url(Secret), retries: 1));
+
+        await Assert.ThrowsAsync<WarehouseException>(() => work.DigestAsync("test", TestContext.Current.CancellationToken));
+        await using (var connection = await database.OpenAsync())
+        {
+            Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.alert_delivery"));
+        }
+
+        Assert.Equal("webhook: 3 alerts", (await work.DigestAsync("test", TestContext.Current.CancellationToken)).Summary);
+        Assert.Equal([500, 500, 200], webhook.Requests.Select(r => r.Status));
+        await using (var connection = await database.OpenAsync())
+        {
+            Assert.Equal(3, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.alert_delivery WHERE delivery_status = 'sent'"));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM fact.alert WHERE delivered_at IS NULL"));
+        }
+    }
 }
 
 /// <summary>The alerts reach the terminal (json) and the weekly workbook (an Alerts sheet) as rpt.alert has them.</summary>
@@ -198,15 +263,16 @@ public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixtu
         var database = (await ScenarioRun.TransformAsync(fixture, Engine.Postgres, scenario)).Database;
         await using var webhook = new WebhookListener(200);
         var options = ScheduleHarness.QuietOptions();
-        options.Alerts.DigestCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(3));
+        options.Alerts.DigestCheckCron = ScheduleHarness.Once(DateTimeOffset.UtcNow.AddSeconds(10)); // after the scheduler started, even on a busy machine
+        options.Alerts.DigestTime = "00:00"; // due whatever the hour: the scenario shop keeps UTC
         options.Alerts.WebhookUrl = webhook.Url("/hook/s3cr3t");
         options.Alerts.WebhookFormat = "teams";
 
         await using (await ScheduleHarness.StartAsync(database, options, "digest"))
         {
             Assert.True(await ScheduleHarness.WaitUntilAsync(
-                async () => (await ScheduleHarness.RunsAsync(database, "digest")).Any(r => r.EndedAt is not null), TimeSpan.FromSeconds(20)),
-                "the digest job did not fire and finish within 20 s");
+                async () => (await ScheduleHarness.RunsAsync(database, "digest")).Any(r => r.EndedAt is not null), TimeSpan.FromSeconds(40)),
+                "the digest job did not fire and finish within 40 s");
         }
 
         var run = Assert.Single(await ScheduleHarness.RunsAsync(database, "digest"));
@@ -214,5 +280,29 @@ public sealed class ScheduledDigestTests(WarehouseFixture fixture) : IClassFixtu
         Assert.Contains("--trigger schedule", run.Arguments);
         var request = Assert.Single(webhook.Requests);
         Assert.Equal("message", (string?)JsonNode.Parse(request.Body)!["type"]);
+    }
+
+    /// <summary>`warehouse run` (the one-shot main job) ends with the digest when a webhook is configured, as the service does.</summary>
+    [Fact]
+    public async Task Warehouse_run_sends_the_digest_after_the_transform_and_the_workbook_when_a_webhook_is_configured()
+    {
+        var database = await fixture.CleanDatabaseAsync(Engine.Postgres);
+        await using var webhook = new WebhookListener(200);
+        var logs = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"logs-{Guid.NewGuid():N}");
+        using var run = ScheduleHarness.StartCli(database, logs, new Dictionary<string, string> { ["Warehouse__Schedule__Alerts__WebhookUrl"] = webhook.Url("/hook/s3cr3t") },
+            "run", "--source", "folder", "--folder", Pipeline.SmallSampleFiles);
+        var output = await run.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = await run.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await run.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(run.ExitCode == 0, error);
+        await using var connection = await database.OpenAsync();
+        var open = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM rpt.alert WHERE episode_status = 'open'");
+        Assert.True(open > 0);
+        Assert.Contains($"digest: webhook: {open} alerts", output, StringComparison.Ordinal);
+        var request = Assert.Single(webhook.Requests);
+        Assert.Equal("/hook/s3cr3t", request.Path);
+        Assert.Contains($"Warehouse alerts: {open} new", request.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", output + error, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
         public DateOnly? ResolvedOn => Warehouse.Alerts.AlertLine.Day(ResolvedOnValue);
     }
 
-    private static async Task<List<Alert>> AlertsAsync(WarehouseDatabase database, string rule)
+    internal static async Task<List<Alert>> AlertsAsync(WarehouseDatabase database, string rule)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<Alert>(
@@ -46,10 +46,10 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
             """, new { rule })).ToList();
     }
 
-    private static Scenario Order(Scenario scenario, string id, string sku, DateOnly day) =>
+    internal static Scenario Order(Scenario scenario, string id, string sku, DateOnly day) =>
         scenario.Order(id, Scenario.Epoch(day, 10), "buyer-" + id, 0m, new Scenario.Line(sku, 200m));
 
-    private static Scenario SpendOn(Scenario scenario, string sku, DateOnly day, decimal spend)
+    internal static Scenario SpendOn(Scenario scenario, string sku, DateOnly day, decimal spend)
     {
         scenario.Ad("C-" + sku, "AD-" + sku).MapAdToSku("C-" + sku, "AD-" + sku, sku);
         return scenario.Spend("AD-" + sku, day, spend);
@@ -198,8 +198,9 @@ public sealed class AlertRuleTests(WarehouseFixture fixture) : IClassFixture<War
         var alert = Assert.Single(await AlertsAsync(run.Database, "restock"));
         Assert.Equal("SHORT", alert.SkuId);
         Assert.Equal((20.0m, 1.0m, 21m), (alert.MeasuredValue, alert.BaselineValue, alert.ThresholdValue));
-        // 1 a day x (14 + 7 + 28) - 20 on hand = 29
-        Assert.Equal("Product P1 (hero) has 20.0 days of stock left, below lead time + safety of 21 days; reorder 29 units", alert.Message);
+        // 1 a day x (14 + 7 + 28) - 20 on hand = 29, at 30.00 a unit
+        Assert.Equal("Product P1 (hero) has 20.0 days of stock left, below lead time + safety of 21 days; reorder 29 units (870.00 at cost)", alert.Message);
+        Assert.Equal(870.00m, alert.MoneyAmount);
         Assert.Equal("high", alert.Severity);
     }
 }

@@ -24,6 +24,9 @@ public sealed class WebhookListener : IAsyncDisposable
 
     public List<(string Path, string Body, int Status)> Requests { get; } = [];
 
+    /// <summary>Runs after a request was read and before it is answered (to break something between a send and its record).</summary>
+    public Func<Task>? BeforeAnswer { get; init; }
+
     public string Url(string path) => $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}{path}";
 
     private async Task ServeAsync()
@@ -50,6 +53,11 @@ public sealed class WebhookListener : IAsyncDisposable
                     {
                         status = statuses.Count > 1 ? statuses.Dequeue() : statuses.Peek();
                         Requests.Add((request.Path, request.Body, status));
+                    }
+
+                    if (BeforeAnswer is { } beforeAnswer)
+                    {
+                        await beforeAnswer();
                     }
 
                     var reply = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Error")}\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok");

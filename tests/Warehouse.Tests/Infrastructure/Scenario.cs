@@ -134,14 +134,17 @@ public sealed class Scenario
         return Add("sku_statement_transaction", row);
     }
 
-    /// <summary>A row of the Seller Center income export: order-level, fees negative as the export shows them.</summary>
-    public Scenario OrderSettlement(string orderId, long settledTime, decimal revenue, decimal commission, decimal sellerShipping, decimal affiliate = 0)
+    /// <summary>
+    /// A row of the Seller Center income export: order-level, fees negative as the export shows them; <paramref name="difference"/>
+    /// is added to TikTok's settlement amount only (a settlement that does not tie out).
+    /// </summary>
+    public Scenario OrderSettlement(string orderId, long settledTime, decimal revenue, decimal commission, decimal sellerShipping, decimal affiliate = 0, decimal difference = 0)
     {
         var row = new Dictionary<string, string>
         {
             ["shop_id"] = ShopId, ["settlement_id"] = orderId, ["settlement_type"] = "Order", ["order_id"] = orderId,
             ["settled_time"] = settledTime.ToString(CultureInfo.InvariantCulture), ["currency"] = "USD",
-            ["total_settlement_amount"] = Text(revenue + commission + sellerShipping + affiliate), ["total_revenue"] = Text(revenue),
+            ["total_settlement_amount"] = Text(revenue + commission + sellerShipping + affiliate + difference), ["total_revenue"] = Text(revenue),
             ["subtotal_after_seller_discounts"] = Text(revenue), ["total_fees"] = Text(commission + affiliate),
             ["tiktok_shop_commission_fee"] = Text(commission), ["seller_shipping_fee"] = Text(sellerShipping), ["affiliate_commission"] = Text(affiliate),
         };

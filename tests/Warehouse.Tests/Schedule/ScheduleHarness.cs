@@ -21,7 +21,7 @@ internal static class ScheduleHarness
         Extract = { Cron = "0 0 0 1 1 ? 2099", Source = "folder", Folder = folder },
         Report = { Cron = "0 0 0 1 1 ? 2099", Period = "latest-data", Folder = Path.Combine(Path.GetTempPath(), "warehouse-tests", $"reports-{Guid.NewGuid():N}") },
         Quality = { Cron = "0 0 0 1 1 ? 2099" },
-        Alerts = { DigestCron = "0 0 0 1 1 ? 2099" },
+        Alerts = { DigestCheckCron = "0 0 0 1 1 ? 2099" },
     };
 
     /// <summary>A cron that fires once, at the given second (UTC).</summary>
