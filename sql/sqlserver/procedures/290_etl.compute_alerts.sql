@@ -74,9 +74,10 @@ BEGIN
         GROUP BY ad.shop_key, member.head_key, day.days_back;
 
         CREATE TABLE #alert_candidate (
-            rule_code nvarchar(40) NOT NULL, subject_type nvarchar(10) NOT NULL, shop_key int NOT NULL, product_key int NOT NULL,
-            campaign_key int NOT NULL, subject nvarchar(100) NOT NULL, severity nvarchar(10) NOT NULL, measured_value decimal(19,4) NULL,
-            baseline_value decimal(19,4) NULL, threshold_value decimal(19,4) NULL, money_amount decimal(19,4) NULL, message nvarchar(1000) NOT NULL
+            -- COLLATE DATABASE_DEFAULT: a temporary table's text takes tempdb's collation, and these are compared with fact.alert's
+            rule_code nvarchar(40) COLLATE DATABASE_DEFAULT NOT NULL, subject_type nvarchar(10) COLLATE DATABASE_DEFAULT NOT NULL, shop_key int NOT NULL, product_key int NOT NULL,
+            campaign_key int NOT NULL, subject nvarchar(100) COLLATE DATABASE_DEFAULT NOT NULL, severity nvarchar(10) COLLATE DATABASE_DEFAULT NOT NULL, measured_value decimal(19,4) NULL,
+            baseline_value decimal(19,4) NULL, threshold_value decimal(19,4) NULL, money_amount decimal(19,4) NULL, message nvarchar(1000) COLLATE DATABASE_DEFAULT NOT NULL
         );
 
         -- 1. A SKU with ad spend losing money after ads over the window_total days (testing SKUs within their budget excepted).
@@ -162,7 +163,7 @@ BEGIN
             SELECT campaign.shop_key, campaign.head_key,
                    CAST(@v_spike_days AS decimal(19,4)) AS n,
                    COALESCE(SUM(spend.spend), 0) AS total,
-                   COALESCE(SUM(spend.spend * spend.spend), 0) AS total_squares,
+                   COALESCE(SUM(CAST(spend.spend AS decimal(18,4)) * CAST(spend.spend AS decimal(18,4))), 0) AS total_squares,  -- exact, as PostgreSQL's
                    COUNT(CASE WHEN spend.spend > 0 THEN 1 END) AS spend_days
             FROM campaign
             LEFT JOIN #campaign_spend AS spend
@@ -173,7 +174,8 @@ BEGIN
             SELECT baseline.shop_key, baseline.head_key, baseline.n, baseline.total, baseline.spend_days,
                    COALESCE(today.spend, 0) AS spend,
                    baseline.total / baseline.n AS mean,
-                   baseline.n * baseline.total_squares - baseline.total * baseline.total AS scaled_variance
+                   CAST(baseline.n AS decimal(5,0)) * CAST(baseline.total_squares AS decimal(28,8))
+                       - CAST(baseline.total AS decimal(18,4)) * CAST(baseline.total AS decimal(18,4)) AS scaled_variance
             FROM baseline
             LEFT JOIN #campaign_spend AS today ON today.shop_key = baseline.shop_key AND today.head_key = baseline.head_key AND today.days_back = 0
         )
@@ -308,7 +310,7 @@ BEGIN
         )
         INSERT INTO #alert_candidate
         SELECT N'unallocated_spend', N'shop', spend.shop_key, 0, 0, N'', N'warning',
-               CAST(spend.unallocated / spend.total AS decimal(19,4)), spend.total, @v_unallocated_share, spend.unallocated,
+               CAST(CAST(spend.unallocated AS decimal(19,4)) / CAST(spend.total AS decimal(19,4)) AS decimal(19,4)), spend.total, @v_unallocated_share, spend.unallocated,
                CONCAT(shop.shop_name, N': ', CAST(CAST(spend.unallocated AS decimal(19,2)) AS nvarchar(30)), N' of ',
                       CAST(CAST(spend.total AS decimal(19,2)) AS nvarchar(30)), N' ad spend in the last ', CAST(@v_unallocated_days AS nvarchar(10)),
                       N' days (', CAST(CAST(100 * spend.unallocated / spend.total AS decimal(19,1)) AS nvarchar(30)),
