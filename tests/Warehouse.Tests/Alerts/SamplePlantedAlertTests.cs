@@ -62,5 +62,16 @@ public sealed class SamplePlantedAlertTests(WarehouseFixture fixture) : IClassFi
                 Assert.True(alert.MoneyAmount > 0, $"{plant}: {alert.Message} has no money figure");
             }
         }
+
+        // Power BI relates rpt.alert to the shop and SKU dimensions by key: every key names the row its texts name.
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT COUNT(*) FROM rpt.alert AS alert
+            LEFT JOIN rpt.dim_shop AS shop ON shop.shop_key = alert.shop_key
+            LEFT JOIN rpt.dim_sku AS sku ON sku.product_key = alert.product_key
+            WHERE (alert.shop_id IS NOT NULL AND (shop.shop_id IS NULL OR shop.shop_id <> alert.shop_id))
+               OR (alert.sku_id IS NOT NULL AND (sku.sku_id IS NULL OR sku.sku_id <> alert.sku_id))
+               OR (alert.sku_id IS NULL AND alert.product_key <> 0)
+            """));
     }
 }
