@@ -171,12 +171,15 @@ public sealed class TransformRunner(WarehouseDatabase database, RunLog runLog)
         "etl.publish_transform" => await connection.QuerySingleAsync<string>(
             """
             SELECT CONCAT('published ', (SELECT COUNT(*) FROM etl.work_affected_date), ' days: ',
-                          (SELECT COUNT(*) FROM etl.work_order_line WHERE etl_run_id = @runId), ' order lines of ',
-                          (SELECT COUNT(DISTINCT order_number) FROM etl.work_order_line WHERE etl_run_id = @runId), ' orders recomputed (',
-                          (SELECT COUNT(*) FROM etl.work_order_line WHERE etl_run_id <> @runId), ' lines of unchanged orders as published), ',
+                          lines.recomputed, ' order lines of ', lines.recomputed_orders, ' orders recomputed (',
+                          lines.kept, ' lines of unchanged orders as published), ',
                           (SELECT COUNT(*) FROM etl.work_sku_daily), ' SKU-days, ',
                           (SELECT COUNT(*) FROM etl.work_review_period), ' review periods (',
                           (SELECT COUNT(*) FROM etl.work_sku_period), ' SKU-periods)')
+            FROM (SELECT COUNT(CASE WHEN etl_run_id = @runId THEN 1 END) AS recomputed,
+                         COUNT(DISTINCT CASE WHEN etl_run_id = @runId THEN order_number END) AS recomputed_orders,
+                         COUNT(CASE WHEN etl_run_id <> @runId THEN 1 END) AS kept
+                  FROM etl.work_order_line) AS lines
             """, new { runId }),
         _ => null,
     };
