@@ -34,18 +34,25 @@ public static class BenchPortions
             Directory.CreateDirectory(folder);
         }
 
-        var orderCreated = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var row in Read(Path.Combine(sample, "shop_order.csv")).Rows)
-        {
-            orderCreated[row["shop_id"] + "|" + row["order_id"]] = long.Parse(row["create_time"], CultureInfo.InvariantCulture);
-        }
-
         // the day: the last 24 hours of orders (shops' local days straddle UTC midnight), and the ad rows of the last report day
-        var lastTime = orderCreated.Values.Max();
+        var orders = Path.Combine(sample, "shop_order.csv");
+        var lastTime = Read(orders).Rows.Max(row => long.Parse(row["create_time"], CultureInfo.InvariantCulture));
         var dayStart = lastTime + 1 - 86400;
         var lastDay = Read(Path.Combine(sample, "ad_report_daily.csv")).Rows
             .Select(row => DateOnly.ParseExact(row["stat_time_day"], "yyyy-MM-dd", CultureInfo.InvariantCulture)).Max();
         var (lateStart, lateEnd) = (dayStart - 90 * 86400, dayStart - 60 * 86400);
+
+        // only the orders of the day and of the late window (a twelfth of a year's orders), so the split stays small at 10 M lines
+        var orderCreated = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in Read(orders).Rows)
+        {
+            var created = long.Parse(row["create_time"], CultureInfo.InvariantCulture);
+            if (created >= dayStart || (created >= lateStart && created < lateEnd))
+            {
+                orderCreated[row["shop_id"] + "|" + row["order_id"]] = created;
+            }
+        }
+
         bool NewOrder(IReadOnlyDictionary<string, string> row) => orderCreated.GetValueOrDefault(row["shop_id"] + "|" + row["order_id"]) >= dayStart;
         bool OnDay(IReadOnlyDictionary<string, string> row, string time) => long.TryParse(row[time], CultureInfo.InvariantCulture, out var t) && t >= dayStart;
         bool OldOrder(IReadOnlyDictionary<string, string> row) =>
@@ -54,7 +61,11 @@ public static class BenchPortions
         var parentPortion = new Dictionary<string, int>(StringComparer.Ordinal);
         int Parent(string table, IReadOnlyDictionary<string, string> row, string key, int portion)
         {
-            parentPortion[table + "|" + row["shop_id"] + "|" + row[key]] = portion;
+            if (portion != 0)
+            {
+                parentPortion[table + "|" + row["shop_id"] + "|" + row[key]] = portion; // the base is the default
+            }
+
             return portion;
         }
 

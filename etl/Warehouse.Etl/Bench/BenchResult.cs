@@ -58,7 +58,11 @@ public sealed record BenchReport(string Week, int Skus, int Campaigns, long Byte
     public string? Error { get; init; }
 }
 
-/// <summary>Peak working set (VmHWM) of this process in each phase, and over the whole run.</summary>
-public sealed record BenchMemory(long GenerateBytes, long LoadBytes, long TransformBytes, long ReportBytes, long PeakBytes, bool PerPhase);
+/// <summary>
+/// Peak working set (VmHWM) of this process in each phase, and over the whole run. <c>PortionsBytes</c> is the bench's
+/// own work between generation and the staging load (the raw floor's COPY and the split of the sample into the base, the
+/// day and the late returns), kept apart from the warehouse's load.
+/// </summary>
+public sealed record BenchMemory(long GenerateBytes, long PortionsBytes, long LoadBytes, long TransformBytes, long ReportBytes, long PeakBytes, bool PerPhase);
 
 public sealed record BenchTarget(string Name, string Goal, string Measured, bool? Holds);

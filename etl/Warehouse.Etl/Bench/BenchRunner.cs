@@ -54,6 +54,8 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
 
             // Issue 12: all but the last day first; then the day as it would arrive; then a late returns file.
             var portions = BenchPortions.Split(folder, folder + "-portions");
+            var portionsPeak = MachineProbe.PeakWorkingSet(); // the bench's own work (and the raw floor's), not the warehouse's: measured apart
+            MachineProbe.ResetPeak();
             progress?.Report($"portions: base, the day {portions.LastDay:yyyy-MM-dd}, late returns of the orders of {portions.LateFrom:yyyy-MM-dd}..{portions.LateTo:yyyy-MM-dd}");
             var baseFiles = Directory.GetFiles(portions.Base, "*.csv").Order(StringComparer.Ordinal).ToList();
 
@@ -98,8 +100,8 @@ public sealed class BenchRunner(BenchOptions options, WarehouseDatabase server, 
 
             var orderLines = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM fact.order_line");
             var databaseBytes = await DatabaseSizeAsync(connection, database.Engine);
-            var memory = new BenchMemory(generatePeak, loadPeak, transformPeak, reportPeak,
-                new[] { generatePeak, loadPeak, transformPeak, reportPeak }.Max(), perPhase);
+            var memory = new BenchMemory(generatePeak, portionsPeak, loadPeak, transformPeak, reportPeak,
+                new[] { generatePeak, portionsPeak, loadPeak, transformPeak, reportPeak }.Max(), perPhase);
             var ratio = staging.RowsPerSecond / floor.RowsPerSecond;
             var orderLineRatio = staging.OrderLineRowsPerSecond / floor.OrderLineRowsPerSecond;
             var incrementalShare = incremental.Seconds / full.Seconds;

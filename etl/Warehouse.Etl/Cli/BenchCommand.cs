@@ -99,7 +99,7 @@ public static class BenchCommand
         Row("report (busiest week)", r.Report.Error is null ? $"{r.Report.Seconds:F2} s" : "failed",
             r.Report.Error ?? $"{r.Report.Week}: {r.Report.Skus:N0} SKUs, {r.Report.Campaigns:N0} campaigns, {r.Report.Bytes / 1024.0:N0} KB", r.Report.LoadAverage);
         Row("peak working set", $"{r.Memory.PeakBytes / 1048576.0:N0} MB",
-            $"generate {r.Memory.GenerateBytes / 1048576.0:N0}, load {r.Memory.LoadBytes / 1048576.0:N0}, transform {r.Memory.TransformBytes / 1048576.0:N0}, report {r.Memory.ReportBytes / 1048576.0:N0} MB{(r.Memory.PerPhase ? "" : " (cumulative)")}", -1);
+            $"generate {r.Memory.GenerateBytes / 1048576.0:N0}, floor and split {r.Memory.PortionsBytes / 1048576.0:N0}, load {r.Memory.LoadBytes / 1048576.0:N0}, transform {r.Memory.TransformBytes / 1048576.0:N0}, report {r.Memory.ReportBytes / 1048576.0:N0} MB{(r.Memory.PerPhase ? "" : " (cumulative)")}", -1);
         Row("database size", $"{r.DatabaseBytes / 1048576.0:N0} MB", "after the full and incremental transforms", r.Machine.LoadAverageEnd);
         AnsiConsole.Write(table);
 

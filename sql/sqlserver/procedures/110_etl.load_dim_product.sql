@@ -24,8 +24,11 @@ BEGIN
         ),
         ordered_sku AS (
             SELECT shop_id, sku_id,
-                   MAX(product_id) AS product_id, MAX(seller_sku) AS seller_sku,
-                   MAX(product_name) AS product_name, MAX(sku_name) AS sku_name
+                   -- the greatest in binary order, as PostgreSQL's C locale picks it
+                   MAX(product_id COLLATE Latin1_General_100_BIN2) COLLATE DATABASE_DEFAULT AS product_id,
+                   MAX(seller_sku COLLATE Latin1_General_100_BIN2) COLLATE DATABASE_DEFAULT AS seller_sku,
+                   MAX(product_name COLLATE Latin1_General_100_BIN2) COLLATE DATABASE_DEFAULT AS product_name,
+                   MAX(sku_name COLLATE Latin1_General_100_BIN2) COLLATE DATABASE_DEFAULT AS sku_name
             FROM stg.order_line_item AS line
             WHERE NOT EXISTS (SELECT 1 FROM catalogue_sku WHERE catalogue_sku.shop_id = line.shop_id AND catalogue_sku.sku_id = line.sku_id)
             GROUP BY shop_id, sku_id
@@ -56,7 +59,7 @@ BEGIN
                source.sku_name, source.category, @p_run_id
         FROM #source_sku AS source
         WHERE NOT EXISTS (SELECT 1 FROM dim.product AS target WHERE target.shop_id = source.shop_id AND target.sku_id = source.sku_id)
-        ORDER BY source.shop_id, source.sku_id;
+        ORDER BY source.shop_id COLLATE Latin1_General_100_BIN2, source.sku_id COLLATE Latin1_General_100_BIN2;
         SET @p_rows_written = @@ROWCOUNT;
 
         -- Cost history is small and fully restated by the seller's file: replace it.

@@ -375,7 +375,7 @@ BEGIN
             ELSE
                 SELECT @v_reason = CONCAT(N'incremental: ', @p_rows_written, N' days, ', @v_changed_orders, N' orders changed',
                                           N' (' + STRING_AGG(CAST(CONCAT(kind.change_kind, N': ', kind.orders, N' orders, ', kind.days, N' days') AS nvarchar(max)), N'; ')
-                                                  WITHIN GROUP (ORDER BY kind.change_kind) + N')',
+                                                  WITHIN GROUP (ORDER BY kind.change_kind COLLATE Latin1_General_100_BIN2) + N')',
                                           CASE WHEN @v_all_periods = 1 THEN N'; every review period (on-hand units or lead times changed)' ELSE N'' END)
                 FROM (
                     SELECT day_kind.change_kind, day_kind.days, COALESCE(order_kind.orders, 0) AS orders

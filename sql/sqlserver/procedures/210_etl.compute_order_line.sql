@@ -50,12 +50,33 @@ BEGIN
 
         -- The orders whose lines are computed: every order of the days whose orders are all recomputed
         -- (every day of a full rebuild), and the changed orders on the other affected days. A table
-        -- with statistics, as the PostgreSQL twin (whose planner guessed a CTE of it at 16 rows).
-        WITH order_day AS (
+        -- with statistics, as the PostgreSQL twin (whose planner guessed a CTE of it at 16 rows). Two
+        -- statements, as PostgreSQL's two branches: an incremental run with no whole day reads only its
+        -- changed orders, not every staged order through AT TIME ZONE.
+        SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
+               d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
+               CASE WHEN o.paid_time IS NOT NULL AND o.is_sample_order = 0 AND o.is_replacement_order = 0
+                    THEN CAST(1 AS bit) ELSE CAST(0 AS bit) END AS is_revenue
+        INTO #shop_order_day
+        FROM etl.work_changed_order AS changed
+        JOIN stg.shop_order AS o ON o.shop_id = changed.shop_id AND o.order_id = changed.order_id
+        JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
+        JOIN etl.time_zone_map AS tz ON tz.iana_name = shop.time_zone
+        CROSS APPLY (VALUES (COALESCE(o.paid_time, o.create_time))) AS epoch (t)
+        JOIN dim.date AS d
+          ON d.calendar_date = CAST(DATEADD(second, CAST(epoch.t % 86400 AS int),
+                                            DATEADD(day, CAST(epoch.t / 86400 AS int), CAST('1970-01-01' AS datetime2)))
+                                    AT TIME ZONE 'UTC' AT TIME ZONE tz.windows_name AS date)
+        WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
+          AND d.date_key NOT IN (SELECT date_key FROM etl.work_order_day);
+
+        IF EXISTS (SELECT 1 FROM etl.work_order_day)
+            INSERT INTO #shop_order_day (shop_id, order_id, status, user_id, paid_time, shop_key, date_key,
+                                         order_date, order_seller_discount, is_revenue)
             SELECT o.shop_id, o.order_id, o.status, o.user_id, o.paid_time, shop.shop_key, d.date_key,
-                   d.calendar_date AS order_date, o.seller_discount AS order_seller_discount,
+                   d.calendar_date, o.seller_discount,
                    CASE WHEN o.paid_time IS NOT NULL AND o.is_sample_order = 0 AND o.is_replacement_order = 0
-                        THEN CAST(1 AS bit) ELSE CAST(0 AS bit) END AS is_revenue
+                        THEN CAST(1 AS bit) ELSE CAST(0 AS bit) END
             FROM stg.shop_order AS o
             JOIN dim.shop AS shop ON shop.shop_id = o.shop_id
             JOIN etl.time_zone_map AS tz ON tz.iana_name = shop.time_zone
@@ -64,14 +85,7 @@ BEGIN
               ON d.calendar_date = CAST(DATEADD(second, CAST(epoch.t % 86400 AS int),
                                                 DATEADD(day, CAST(epoch.t / 86400 AS int), CAST('1970-01-01' AS datetime2)))
                                         AT TIME ZONE 'UTC' AT TIME ZONE tz.windows_name AS date)
-            WHERE d.date_key IN (SELECT date_key FROM etl.work_affected_date)
-        )
-        SELECT order_day.*
-        INTO #shop_order_day
-        FROM order_day
-        WHERE order_day.date_key IN (SELECT date_key FROM etl.work_order_day)
-           OR EXISTS (SELECT 1 FROM etl.work_changed_order AS changed
-                      WHERE changed.shop_id = order_day.shop_id AND changed.order_id = order_day.order_id);
+            WHERE d.date_key IN (SELECT date_key FROM etl.work_order_day);
 
         -- Source figures of each line: list amount, line discounts, refunds, restocked units, COGS;
         -- with its order's seller discount and number of lines.

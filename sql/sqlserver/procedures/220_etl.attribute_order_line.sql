@@ -29,7 +29,7 @@ BEGIN
             SELECT paid_order.order_number, touch.ad_id, touch.event_type, touch.event_time,
                    ROW_NUMBER() OVER (PARTITION BY paid_order.order_number
                                       ORDER BY CASE WHEN touch.event_type = N'click' THEN 0 ELSE 1 END,
-                                               touch.event_time DESC, touch.ad_id) AS credit_rank
+                                               touch.event_time DESC, touch.ad_id COLLATE Latin1_General_100_BIN2) AS credit_rank  -- binary ties, as PostgreSQL's C locale
             FROM paid_order
             JOIN stg.touchpoint AS touch
               ON touch.shop_id = paid_order.shop_id AND touch.buyer_user_id = paid_order.buyer_user_id
@@ -57,14 +57,14 @@ BEGIN
             SELECT product_order.*,
                    -- ties by order id, not order_number: an incremental run numbers the lines it takes as
                    -- published after those it recomputes
-                   ROW_NUMBER() OVER (PARTITION BY shop_id, product_id, calendar_date ORDER BY paid_time, order_id) AS order_rank
+                   ROW_NUMBER() OVER (PARTITION BY shop_id, product_id, calendar_date ORDER BY paid_time, order_id COLLATE Latin1_General_100_BIN2) AS order_rank
             FROM product_order
         ),
         reported_product_day AS (
             SELECT report.store_id, report.item_group_id, report.stat_time_day, report.orders,
                    campaign.campaign_key,
                    ROW_NUMBER() OVER (PARTITION BY report.store_id, report.item_group_id, report.stat_time_day
-                                      ORDER BY report.orders DESC, report.campaign_id) AS report_rank
+                                      ORDER BY report.orders DESC, report.campaign_id COLLATE Latin1_General_100_BIN2) AS report_rank
             FROM stg.gmv_max_product_daily AS report
             JOIN dim.campaign AS campaign
               ON campaign.advertiser_id = report.advertiser_id AND campaign.campaign_id = report.campaign_id

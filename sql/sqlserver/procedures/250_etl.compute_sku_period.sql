@@ -103,7 +103,7 @@ BEGIN
                    SUM(daily.refund_amount) AS refund_amount, SUM(daily.net_revenue) AS net_revenue,
                    SUM(daily.contribution_before_ads) AS contribution_before_ads, SUM(daily.ad_spend) AS ad_spend,
                    SUM(daily.contribution_after_ads) AS contribution_after_ads, SUM(daily.attributed_gmv) AS attributed_gmv,
-                   SUM(CASE WHEN d.calendar_date > DATEADD(day, -@v_stock_window_days, period.period_end_date) THEN daily.units ELSE 0 END) AS stock_window_units
+                   SUM(CAST(CASE WHEN d.calendar_date > DATEADD(day, -@v_stock_window_days, period.period_end_date) THEN daily.units ELSE 0 END AS bigint)) AS stock_window_units  -- bigint, as PostgreSQL's sum of integers
             FROM #review_period AS period
             JOIN #all_sku_daily AS daily ON daily.date_key BETWEEN period.period_start_date_key AND period.period_end_date_key
             JOIN dim.date AS d ON d.date_key = daily.date_key
@@ -179,7 +179,7 @@ BEGIN
                                N', ROI ', CAST(CAST(roi AS decimal(19,2)) AS nvarchar(30)), N')') END,
                on_hand_units, CAST(CAST(stock_window_units AS decimal(19,4)) / @v_stock_window_days AS decimal(19,4)), days_of_cover,
                CASE WHEN tier IN (N'hero', N'winner') AND days_of_cover < lead_time_days + @v_safety_days
-                    THEN CAST(CEILING(CAST(stock_window_units * (lead_time_days + @v_safety_days + @v_review_days) AS decimal(19,4)) / @v_stock_window_days) AS int) - on_hand_units
+                    THEN CAST(CEILING(CAST(stock_window_units * CAST(lead_time_days + @v_safety_days + @v_review_days AS bigint) AS decimal(19,4)) / @v_stock_window_days) AS int) - on_hand_units
                     ELSE 0 END,
                CASE WHEN tier = N'loser' AND on_hand_units > 0 AND (days_of_cover IS NULL OR days_of_cover > @v_overstock_days) THEN 1 ELSE 0 END,
                @p_run_id

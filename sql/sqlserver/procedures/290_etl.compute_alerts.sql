@@ -255,15 +255,16 @@ BEGIN
 
         -- 7. A hero whose contribution margin or blended ROAS of the latest day is down by more than a share of its
         --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it.
+        -- decimal(18,4) sums keep SQL Server's products and quotients below exact (no rounding to 6 places before the 2)
         SELECT daily.shop_key, daily.product_key,
-               SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS net_revenue,
-               SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS contribution,
-               SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS gmv,
-               SUM(CASE WHEN day.days_back = 0 THEN daily.ad_spend ELSE 0 END) AS ad_spend,
-               SUM(CASE WHEN day.days_back > 0 THEN daily.net_revenue ELSE 0 END) AS baseline_net_revenue,
-               SUM(CASE WHEN day.days_back > 0 THEN daily.contribution_before_ads ELSE 0 END) AS baseline_contribution,
-               SUM(CASE WHEN day.days_back > 0 THEN daily.gmv ELSE 0 END) AS baseline_gmv,
-               SUM(CASE WHEN day.days_back > 0 THEN daily.ad_spend ELSE 0 END) AS baseline_ad_spend
+               CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS decimal(18,4)) AS net_revenue,
+               CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS decimal(18,4)) AS contribution,
+               CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS decimal(18,4)) AS gmv,
+               CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.ad_spend ELSE 0 END) AS decimal(18,4)) AS ad_spend,
+               CAST(SUM(CASE WHEN day.days_back > 0 THEN daily.net_revenue ELSE 0 END) AS decimal(18,4)) AS baseline_net_revenue,
+               CAST(SUM(CASE WHEN day.days_back > 0 THEN daily.contribution_before_ads ELSE 0 END) AS decimal(18,4)) AS baseline_contribution,
+               CAST(SUM(CASE WHEN day.days_back > 0 THEN daily.gmv ELSE 0 END) AS decimal(18,4)) AS baseline_gmv,
+               CAST(SUM(CASE WHEN day.days_back > 0 THEN daily.ad_spend ELSE 0 END) AS decimal(18,4)) AS baseline_ad_spend
         INTO #hero_day
         FROM fact.sku_daily AS daily
         JOIN #alert_day AS day ON day.date_key = daily.date_key AND day.days_back <= @v_hero_days
@@ -275,7 +276,7 @@ BEGIN
         INSERT INTO #alert_candidate
         SELECT N'hero_margin_drop', N'sku', hero.shop_key, hero.product_key, 0, N'', N'warning',
                ROUND(hero.contribution / hero.net_revenue, 4), ROUND(hero.baseline_contribution / hero.baseline_net_revenue, 4), @v_hero_drop_share,
-               ROUND(hero.baseline_contribution * hero.net_revenue / hero.baseline_net_revenue - hero.contribution, 2),
+               ROUND(CAST(hero.baseline_contribution * hero.net_revenue AS decimal(28,8)) / hero.baseline_net_revenue - hero.contribution, 2),
                CONCAT(name.sku_label, N' (hero) kept ', CAST(CAST(hero.contribution AS decimal(19,2)) AS nvarchar(30)), N' of ',
                       CAST(CAST(hero.net_revenue AS decimal(19,2)) AS nvarchar(30)), N' on ', CONVERT(char(10), @v_as_of, 23), N', a ',
                       CAST(CAST(100 * hero.contribution / hero.net_revenue AS decimal(19,1)) AS nvarchar(30)), N'% margin against ',
@@ -284,12 +285,12 @@ BEGIN
         FROM #hero_day AS hero
         JOIN #sku_name AS name ON name.product_key = hero.product_key
         WHERE hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
-          AND hero.contribution * hero.baseline_net_revenue < (1 - @v_hero_drop_share) * hero.baseline_contribution * hero.net_revenue;
+          AND hero.contribution * hero.baseline_net_revenue < CAST(1 - @v_hero_drop_share AS decimal(8,6)) * CAST(hero.baseline_contribution * hero.net_revenue AS decimal(28,8));
 
         INSERT INTO #alert_candidate
         SELECT N'hero_roas_drop', N'sku', hero.shop_key, hero.product_key, 0, N'', N'warning',
                ROUND(hero.gmv / hero.ad_spend, 4), ROUND(hero.baseline_gmv / hero.baseline_ad_spend, 4), @v_hero_drop_share,
-               ROUND(hero.ad_spend - hero.gmv * hero.baseline_ad_spend / hero.baseline_gmv, 2),
+               ROUND(hero.ad_spend - CAST(hero.gmv * hero.baseline_ad_spend AS decimal(28,8)) / hero.baseline_gmv, 2),
                CONCAT(name.sku_label, N' (hero) sold ', CAST(CAST(hero.gmv AS decimal(19,2)) AS nvarchar(30)), N' on ',
                       CAST(CAST(hero.ad_spend AS decimal(19,2)) AS nvarchar(30)), N' of ads on ', CONVERT(char(10), @v_as_of, 23), N', blended ROAS ',
                       CAST(CAST(hero.gmv / hero.ad_spend AS decimal(19,2)) AS nvarchar(30)), N' against ',
@@ -298,7 +299,7 @@ BEGIN
         FROM #hero_day AS hero
         JOIN #sku_name AS name ON name.product_key = hero.product_key
         WHERE hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
-          AND hero.gmv * hero.baseline_ad_spend < (1 - @v_hero_drop_share) * hero.baseline_gmv * hero.ad_spend;
+          AND hero.gmv * hero.baseline_ad_spend < CAST(1 - @v_hero_drop_share AS decimal(8,6)) * CAST(hero.baseline_gmv * hero.ad_spend AS decimal(28,8));
 
         -- 8. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
         WITH spend AS (

@@ -92,7 +92,7 @@ BEGIN
                                                              WHEN @v_keep_testing_losers = 1 THEN current_spend ELSE 0 END
                              WHEN tier = N'testing' THEN CASE WHEN current_spend > @v_test_budget THEN @v_test_budget ELSE current_spend END
                              ELSE current_spend END AS decimal(19,4)) AS base_spend,
-                   CAST(CASE WHEN tier IN (N'hero', N'winner') THEN FLOOR(current_spend * @v_max_change * 100) / 100 ELSE 0 END AS decimal(19,4)) AS pace_cap,
+                   CAST(CASE WHEN tier IN (N'hero', N'winner') THEN FLOOR(CAST(current_spend AS decimal(18,4)) * CAST(@v_max_change * 100 AS decimal(19,6))) / 100 ELSE 0 END AS decimal(19,4)) AS pace_cap,  -- exact product, as PostgreSQL's
                    -- extra units = extra spend x units per ad money <= available units
                    CAST(CASE WHEN tier IN (N'hero', N'winner') AND period_units > 0
                              THEN CASE WHEN available_units > 0
@@ -207,7 +207,7 @@ BEGIN
                current_contribution_after_ads,
                -- extra spend earns trailing ROI x factor; cut spend saves itself but loses the contribution its ads brought
                -- (the casts keep SQL Server's products exact, as PostgreSQL's are: no rounding to 6 places before the 4)
-               CAST(CASE WHEN change_amount > 0 THEN ROUND(CAST(change_amount AS decimal(15,4)) * CAST(roi AS decimal(14,6)) * CAST(@v_return_factor AS decimal(7,6)), 4)
+               CAST(CASE WHEN change_amount > 0 THEN ROUND(CAST(change_amount AS decimal(15,4)) * CAST(roi AS decimal(16,6)) * CAST(@v_return_factor AS decimal(8,6)), 4)
                          WHEN change_amount < 0 THEN ROUND(CAST(-change_amount AS decimal(18,4)) * CAST(1 - COALESCE(CAST(attributed_contribution_rate AS decimal(19,6)), 0) AS decimal(19,6)), 4)
                          ELSE 0 END AS decimal(19,4)),
                @p_run_id

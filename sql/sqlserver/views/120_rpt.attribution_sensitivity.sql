@@ -28,12 +28,13 @@ SELECT period.period_end_date_key,
        attributed.attributed_gmv_1d,
        attributed.attributed_gmv_7d,
        attributed.attributed_gmv_28d,
-       CASE WHEN period.ad_spend <> 0 THEN attributed.attributed_gmv_1d / period.ad_spend END AS roas_1d,
-       CASE WHEN period.ad_spend <> 0 THEN attributed.attributed_gmv_7d / period.ad_spend END AS roas_7d,
-       CASE WHEN period.ad_spend <> 0 THEN attributed.attributed_gmv_28d / period.ad_spend END AS roas_28d,
-       CASE WHEN period.ad_spend <> 0 THEN (attributed.attributed_contribution_1d - period.ad_spend) / period.ad_spend END AS attributed_roi_1d,
-       CASE WHEN period.ad_spend <> 0 THEN (attributed.attributed_contribution_7d - period.ad_spend) / period.ad_spend END AS attributed_roi_7d,
-       CASE WHEN period.ad_spend <> 0 THEN (attributed.attributed_contribution_28d - period.ad_spend) / period.ad_spend END AS attributed_roi_28d
+       -- decimal(19,4) over decimal(19,4) keeps 19 places (sums of decimal(19,4) would keep only 6)
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_gmv_1d AS decimal(19,4)) / period.ad_spend END AS roas_1d,
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_gmv_7d AS decimal(19,4)) / period.ad_spend END AS roas_7d,
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_gmv_28d AS decimal(19,4)) / period.ad_spend END AS roas_28d,
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_contribution_1d - period.ad_spend AS decimal(19,4)) / period.ad_spend END AS attributed_roi_1d,
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_contribution_7d - period.ad_spend AS decimal(19,4)) / period.ad_spend END AS attributed_roi_7d,
+       CASE WHEN period.ad_spend <> 0 THEN CAST(attributed.attributed_contribution_28d - period.ad_spend AS decimal(19,4)) / period.ad_spend END AS attributed_roi_28d
 FROM fact.sku_period AS period
 JOIN attributed
   ON attributed.period_end_date_key = period.period_end_date_key AND attributed.shop_key = period.shop_key

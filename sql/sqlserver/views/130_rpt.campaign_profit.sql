@@ -100,7 +100,7 @@ SELECT campaign_day.date_key,
        campaign_day.attributed_orders,
        COALESCE(campaign_day.attributed_net_revenue, 0) AS attributed_net_revenue,
        COALESCE(campaign_day.attributed_contribution_before_ads, 0) AS attributed_contribution_before_ads,
-       CASE WHEN campaign_day.spend <> 0 THEN COALESCE(campaign_day.attributed_gmv, 0) / campaign_day.spend END AS roas,
+       CASE WHEN campaign_day.spend <> 0 THEN CAST(COALESCE(campaign_day.attributed_gmv, 0) AS decimal(19,4)) / CAST(campaign_day.spend AS decimal(19,4)) END AS roas,  -- 19 places, not 6
        shop.currency,
        reporting.setting_value AS reporting_currency,
        CAST(CASE WHEN shop.currency = reporting.setting_value THEN 1 ELSE fx.rate_to_reporting END AS decimal(19,8)) AS fx_rate_to_reporting

@@ -23,6 +23,26 @@ public sealed class MigrationTests(WarehouseFixture fixture) : IClassFixture<War
         Assert.Equal("2020-W53", await connection.ExecuteScalarAsync<string>("SELECT iso_week_label FROM dim.date WHERE date_key = 20210103"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Every_mapped_shop_time_zone_is_one_the_engine_knows_and_its_Windows_name_is_the_one_ICU_gives(Engine engine)
+    {
+        var database = await fixture.DatabaseAsync(engine);
+        await using var connection = await database.OpenAsync();
+
+        var map = (await connection.QueryAsync<(string Iana, string Windows)>("SELECT iana_name, windows_name FROM etl.time_zone_map")).ToList();
+        var unknown = (await connection.QueryAsync<string>(engine == Engine.Postgres
+            ? "SELECT iana_name FROM etl.time_zone_map WHERE iana_name NOT IN (SELECT name FROM pg_timezone_names)"
+            : "SELECT windows_name FROM etl.time_zone_map WHERE windows_name NOT IN (SELECT name FROM sys.time_zone_info)")).ToList();
+
+        Assert.True(map.Count >= 80, $"{map.Count} zones mapped");
+        Assert.Contains(("America/Phoenix", "US Mountain Standard Time"), map);
+        Assert.Empty(unknown);
+        var wrong = map.Where(zone => !TimeZoneInfo.TryConvertIanaIdToWindowsId(zone.Iana, out var windows) || windows != zone.Windows)
+            .Select(zone => $"{zone.Iana} -> {zone.Windows} (ICU: {(TimeZoneInfo.TryConvertIanaIdToWindowsId(zone.Iana, out var windows) ? windows : "none")})");
+        Assert.Empty(wrong);
+    }
+
     [Fact]
     public void An_unreachable_database_gives_one_line_naming_the_engine_and_host()
     {

@@ -20,9 +20,13 @@ internal static class SqlServerScripts
             .ThenBy(path => path, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Parsed by the SQL Server 2019 parser: the scripts target SQL Server 2019+, Azure SQL and the TDS-compatible
+    /// engines, so syntax only 2022 knows (IS DISTINCT FROM, the WINDOW clause) fails here.
+    /// </summary>
     public static (TSqlScript Script, IList<ParseError> Errors) Parse(string relativePath)
     {
-        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        var parser = new TSql150Parser(initialQuotedIdentifiers: true);
         using var reader = new StreamReader(Path.Combine(Folder, relativePath));
         var fragment = parser.Parse(reader, out var errors);
         return ((TSqlScript)fragment, errors);
