@@ -25,6 +25,7 @@ DECLARE
     v_lead_time_days integer := CAST(etl.setting_number('lead_time_days') AS integer);
     v_hero_drop_share numeric(19,6) := etl.setting_number('alert_hero_drop_share');
     v_hero_days integer := CAST(etl.setting_number('alert_hero_baseline_days') AS integer);
+    v_hero_min_orders integer := CAST(etl.setting_number('alert_hero_min_orders') AS integer);
     v_reporting_currency varchar(3) := (SELECT setting_value FROM etl.setting WHERE setting_name = 'reporting_currency');
     v_as_of_key integer;
     v_as_of date;
@@ -241,9 +242,11 @@ BEGIN
           WHERE member.head_key = window_total.head_key AND line.is_revenue);
 
     -- 7. A hero whose contribution margin or blended ROAS of the latest day is down by more than a share of its
-    --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it.
+    --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it;
+    --    only on a day of at least alert_hero_min_orders orders (one or two orders make a noisy margin).
     CREATE TEMP TABLE hero_day ON COMMIT DROP AS
     SELECT daily.shop_key, daily.product_key,
+           SUM(CASE WHEN day.days_back = 0 THEN daily.orders ELSE 0 END) AS orders,
            SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS net_revenue,
            SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS contribution,
            SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS gmv,
@@ -270,7 +273,7 @@ BEGIN
            || CAST(v_hero_days AS varchar(10)) || ' days; check its price, discounts, refunds and costs'
     FROM hero_day AS hero
     JOIN sku_name AS name ON name.product_key = hero.product_key
-    WHERE hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
+    WHERE hero.orders >= v_hero_min_orders AND hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
       AND hero.contribution * hero.baseline_net_revenue < (1 - v_hero_drop_share) * hero.baseline_contribution * hero.net_revenue;
 
     INSERT INTO alert_candidate
@@ -284,7 +287,7 @@ BEGIN
            || CAST(v_hero_days AS varchar(10)) || ' days; check its campaigns, bids and creatives'
     FROM hero_day AS hero
     JOIN sku_name AS name ON name.product_key = hero.product_key
-    WHERE hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
+    WHERE hero.orders >= v_hero_min_orders AND hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
       AND hero.gmv * hero.baseline_ad_spend < (1 - v_hero_drop_share) * hero.baseline_gmv * hero.ad_spend;
 
     -- 8. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.

@@ -35,6 +35,7 @@ BEGIN
         DECLARE @v_lead_time_days int = CAST(ROUND(etl.setting_number(N'lead_time_days'), 0) AS int);
         DECLARE @v_hero_drop_share decimal(19,6) = etl.setting_number(N'alert_hero_drop_share');
         DECLARE @v_hero_days int = CAST(ROUND(etl.setting_number(N'alert_hero_baseline_days'), 0) AS int);
+        DECLARE @v_hero_min_orders int = CAST(ROUND(etl.setting_number(N'alert_hero_min_orders'), 0) AS int);
         DECLARE @v_reporting_currency nvarchar(3) = (SELECT setting_value FROM etl.setting WHERE setting_name = N'reporting_currency');
         DECLARE @v_as_of_key int = (SELECT MAX(date_key) FROM fact.sku_daily);
         SET @p_rows_written = 0;
@@ -254,9 +255,11 @@ BEGIN
               WHERE member.head_key = window_total.head_key AND line.is_revenue = 1);
 
         -- 7. A hero whose contribution margin or blended ROAS of the latest day is down by more than a share of its
-        --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it.
+        --    trailing baseline (ratios of sums over the baseline days), decided multiplied out so no division decides it;
+        --    only on a day of at least alert_hero_min_orders orders (one or two orders make a noisy margin).
         -- decimal(18,4) sums keep SQL Server's products and quotients below exact (no rounding to 6 places before the 2)
         SELECT daily.shop_key, daily.product_key,
+               SUM(CASE WHEN day.days_back = 0 THEN daily.orders ELSE 0 END) AS orders,
                CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.net_revenue ELSE 0 END) AS decimal(18,4)) AS net_revenue,
                CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.contribution_before_ads ELSE 0 END) AS decimal(18,4)) AS contribution,
                CAST(SUM(CASE WHEN day.days_back = 0 THEN daily.gmv ELSE 0 END) AS decimal(18,4)) AS gmv,
@@ -284,7 +287,7 @@ BEGIN
                       CAST(@v_hero_days AS nvarchar(10)), N' days; check its price, discounts, refunds and costs')
         FROM #hero_day AS hero
         JOIN #sku_name AS name ON name.product_key = hero.product_key
-        WHERE hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
+        WHERE hero.orders >= @v_hero_min_orders AND hero.net_revenue > 0 AND hero.baseline_net_revenue > 0 AND hero.baseline_contribution > 0
           AND hero.contribution * hero.baseline_net_revenue < CAST(1 - @v_hero_drop_share AS decimal(8,6)) * CAST(hero.baseline_contribution * hero.net_revenue AS decimal(28,8));
 
         INSERT INTO #alert_candidate
@@ -298,7 +301,7 @@ BEGIN
                       CAST(@v_hero_days AS nvarchar(10)), N' days; check its campaigns, bids and creatives')
         FROM #hero_day AS hero
         JOIN #sku_name AS name ON name.product_key = hero.product_key
-        WHERE hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
+        WHERE hero.orders >= @v_hero_min_orders AND hero.ad_spend > 0 AND hero.baseline_ad_spend > 0 AND hero.baseline_gmv > 0
           AND hero.gmv * hero.baseline_ad_spend < CAST(1 - @v_hero_drop_share AS decimal(8,6)) * CAST(hero.baseline_gmv * hero.ad_spend AS decimal(28,8));
 
         -- 8. Money checks per shop: unallocated spend share, settlement differences, a missing FX rate, stale sources.
