@@ -97,8 +97,10 @@ public static class DemoCommand
         var shown = alerts.GroupBy(a => a.RuleCode).SelectMany(rule => rule.OrderByDescending(IsPlanted).Take(3))
             .OrderBy(a => a.SeverityRank).ThenBy(a => a.RuleCode, StringComparer.Ordinal).ThenByDescending(a => a.MoneyAmount ?? 0m).ToList();
         AlertsCommand.Write(shown, "table", Console.Out);
-        AnsiConsole.MarkupLine($"[grey]alerts:[/] {alerts.Count} on the latest day ({string.Join(", ", alerts.GroupBy(a => a.RuleCode).Select(g => $"{g.Key} {g.Count()}"))}); " +
-                               "[grey]`./warehouse alerts --format json` lists them all[/]");
+        var open = alerts.Where(a => a.Status == "open").ToList();
+        var resolved = alerts.Count - open.Count; // episodes a rerun closed on the day (their rule no longer holds)
+        AnsiConsole.MarkupLine($"[grey]alerts:[/] {open.Count} open on the latest day ({string.Join(", ", open.GroupBy(a => a.RuleCode).Select(g => $"{g.Key} {g.Count()}"))})" +
+                               (resolved > 0 ? $", {resolved} resolved" : "") + "; [grey]`./warehouse alerts --format json` lists them all[/]");
     }
 
     /// <summary>
