@@ -195,5 +195,15 @@ public sealed record FreshnessLine
     public string? ShopName { get; init; }
     public object LatestDate { get; init; } = DateOnly.MinValue;
     public long LatestRunId { get; init; }
-    public string? LatestRunEndedAt { get; init; }
+    /// <summary>As the engine returns it: a UTC DateTime (PostgreSQL timestamptz) or a DateTimeOffset (SQL Server).</summary>
+    public object? LatestRunEndedAtValue { get; init; }
+
+    /// <summary>The run's end in UTC, written the same on every engine ("2026-12-04 09:59:25 UTC").</summary>
+    public string? LatestRunEndedAt => LatestRunEndedAtValue switch
+    {
+        null or DBNull => null,
+        DateTimeOffset at => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC",
+        DateTime at => (at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC",
+        var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

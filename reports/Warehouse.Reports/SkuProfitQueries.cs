@@ -54,7 +54,7 @@ public static class SkuProfitQueries
                    currency AS Currency, alert_message AS Message
             FROM rpt.alert
             WHERE first_date_key <= @to AND (resolved_on IS NULL OR resolved_on >= @fromDay) AND (@shop IS NULL OR shop_id = @shop)
-            ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, shop_name, rule_code, money_amount DESC, alert_id
+            ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, shop_name, rule_code, CASE WHEN money_amount IS NULL THEN 1 ELSE 0 END, money_amount DESC, alert_id
             """, new { to = request.ToKey, fromDay = request.From.ToDateTime(TimeOnly.MinValue), shop = request.ShopId })).ToList();
 
     /// <summary>
@@ -380,7 +380,7 @@ public static class SkuProfitQueries
         (await connection.QueryAsync<FreshnessLine>(
             """
             SELECT source_name AS SourceName, shop_name AS ShopName, latest_date AS LatestDate, latest_run_id AS LatestRunId,
-                   CAST(latest_run_ended_at AS varchar(40)) AS LatestRunEndedAt
+                   latest_run_ended_at AS LatestRunEndedAtValue
             FROM rpt.data_freshness
             WHERE @shop IS NULL OR shop_id = @shop OR shop_key = 0
             ORDER BY source_name, shop_name

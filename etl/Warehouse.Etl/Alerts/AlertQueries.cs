@@ -15,7 +15,8 @@ public static class AlertQueries
         FROM rpt.alert
         """;
 
-    private const string Order = " ORDER BY shop_id, CASE severity WHEN 'high' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, money_amount DESC, alert_id";
+    // Episodes without a money figure last on both engines (PostgreSQL sorts NULL first in DESC, SQL Server last).
+    private const string Order = " ORDER BY shop_id, CASE severity WHEN 'high' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, CASE WHEN money_amount IS NULL THEN 1 ELSE 0 END, money_amount DESC, alert_id";
 
     /// <summary>Episodes seen on or after <paramref name="since"/> (default: the latest day any was seen), of one shop or all.</summary>
     public static async Task<IReadOnlyList<AlertLine>> ListAsync(DbConnection connection, DateOnly? since, string? shopId)

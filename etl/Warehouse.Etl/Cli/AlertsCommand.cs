@@ -29,19 +29,26 @@ public static class AlertsCommand
         {
             var configuration = WarehouseSettings.LoadConfiguration();
             var database = WarehouseDatabase.FromSettings(WarehouseSettings.From(configuration));
-            Migrator.Migrate(database);
             if (parse.GetValue(send))
             {
+                Migrator.EnsureCurrent(database);
                 var work = new WarehouseWork(database, ScheduleOptions.From(configuration));
                 var outcome = await work.DigestAsync("cli", cancellationToken);
                 Console.Error.WriteLine($"digest: {outcome.Summary}");
             }
 
-            await using var connection = await database.OpenAsync(cancellationToken);
-            var alerts = await AlertQueries.ListAsync(connection, parse.GetValue(since), parse.GetValue(shop));
+            var alerts = await ListAsync(database, parse.GetValue(since), parse.GetValue(shop), cancellationToken);
             Write(alerts, parse.GetValue(format)!, Console.Out);
         });
         return command;
+    }
+
+    /// <summary>The listing as the command runs it: the schema is checked, never changed, so a warehouse_reader login can run it.</summary>
+    public static async Task<IReadOnlyList<AlertLine>> ListAsync(WarehouseDatabase database, DateOnly? since, string? shop, CancellationToken cancellationToken = default)
+    {
+        Migrator.EnsureCurrent(database);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await AlertQueries.ListAsync(connection, since, shop);
     }
 
     public static void Write(IReadOnlyList<AlertLine> alerts, string format, TextWriter output)

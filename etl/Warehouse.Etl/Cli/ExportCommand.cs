@@ -59,7 +59,7 @@ public static class ExportCommand
     private static async Task<long> ExportInSnapshotAsync(DbConnection connection, string view, string path, bool spreadsheetSafe)
     {
         var views = (await connection.QueryAsync<string>(
-            "SELECT table_name FROM information_schema.views WHERE table_schema = 'rpt' ORDER BY table_name")).ToList();
+            "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = 'rpt' ORDER BY TABLE_NAME")).ToList();
         if (!views.Contains(view, StringComparer.Ordinal))
         {
             throw new WarehouseException($"export: no view rpt.{view}; the rpt views are: {string.Join(", ", views)}");

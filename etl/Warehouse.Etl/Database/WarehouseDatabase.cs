@@ -13,6 +13,26 @@ public sealed class WarehouseDatabase(Engine engine, string connectionString)
     public Engine Engine { get; } = engine;
     public string ConnectionString { get; } = connectionString;
 
+    private readonly string openingConnectionString = WithoutCommandTimeoutUnlessSet(engine, connectionString);
+
+    /// <summary>
+    /// The connection string connections open with. Both drivers stop a command after 30 s by default, and a
+    /// transform step, a publish or a workbook query on millions of order lines runs for minutes; so commands wait
+    /// as long as they need (Command Timeout 0), unless the configured connection string sets its own timeout.
+    /// </summary>
+    public static string WithoutCommandTimeoutUnlessSet(Engine engine, string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Command Timeout") || given.ContainsKey("CommandTimeout"))
+        {
+            return connectionString;
+        }
+
+        return engine == Engine.Postgres
+            ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString
+            : new SqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+    }
+
     /// <summary>The configured database, or the private PostgreSQL cluster when none is configured.</summary>
     public static WarehouseDatabase FromSettings(WarehouseSettings settings)
     {
@@ -45,8 +65,8 @@ public sealed class WarehouseDatabase(Engine engine, string connectionString)
     public DbConnection Open()
     {
         DbConnection connection = Engine == Engine.Postgres
-            ? new NpgsqlConnection(ConnectionString)
-            : new SqlConnection(ConnectionString);
+            ? new NpgsqlConnection(openingConnectionString)
+            : new SqlConnection(openingConnectionString);
         try
         {
             connection.Open();
@@ -62,8 +82,8 @@ public sealed class WarehouseDatabase(Engine engine, string connectionString)
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         DbConnection connection = Engine == Engine.Postgres
-            ? new NpgsqlConnection(ConnectionString)
-            : new SqlConnection(ConnectionString);
+            ? new NpgsqlConnection(openingConnectionString)
+            : new SqlConnection(openingConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);

@@ -153,9 +153,9 @@ public sealed class ExtractRunner(WarehouseDatabase database, HttpClient http, T
             Log.Information("extracted {Source} {Scope}: {Pages} pages, {Read} rows read, {Written} written", source, scope, result!.Pages, result.RowsRead, result.RowsWritten);
             return result;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (error is OperationCanceledException or System.Data.Common.DbException && cancellationToken.IsCancellationRequested)
         {
-            throw;
+            throw; // a stop (SqlClient says so with a SqlException), not a failed source
         }
         catch (Exception error)
         {

@@ -137,7 +137,10 @@ public sealed class WarehouseLock : IAsyncDisposable
                 SELECT TOP (1) s.program_name + N' (since ' + CONVERT(nvarchar(19), s.login_time, 120) + N')'
                 FROM sys.dm_tran_locks AS l
                 JOIN sys.dm_exec_sessions AS s ON s.session_id = l.request_session_id
-                WHERE l.resource_type = N'APPLICATION' AND l.request_owner_type = N'SESSION' AND l.resource_description LIKE N'%' + @name + N'%'
+                WHERE l.resource_type = N'APPLICATION' AND l.request_owner_type = N'SESSION' AND l.request_status = N'GRANT'
+                  AND l.resource_database_id = DB_ID()  -- application locks are per database, as on PostgreSQL
+                  AND l.resource_description LIKE N'%' + @name + N'%'
+                ORDER BY s.login_time
                 """,
                 new { name = name.Length > 32 ? name[..32] : name });
         }

@@ -370,7 +370,9 @@ public sealed class WarehouseWork(WarehouseDatabase database, ScheduleOptions op
         }
         catch (Exception error)
         {
-            var recorded = error is OperationCanceledException && cancellationToken.IsCancellationRequested
+            // SqlClient reports a cancelled command as a SqlException ("Operation cancelled by user"), Npgsql as an
+            // OperationCanceledException: either, once the token is cancelled, is a stop rather than a failure.
+            var recorded = error is OperationCanceledException or DbException && cancellationToken.IsCancellationRequested
                 ? new StoppedException($"{job} stopped before it finished (Ctrl+C or SIGTERM): the step in flight was rolled back, nothing after it ran; the next run continues from the watermarks")
                 : error;
             try

@@ -5,7 +5,7 @@ namespace Warehouse.Stage;
 /// <summary>
 /// Turns one text field into the value of a staging column, or says why it cannot. The staging format is strict:
 /// decimals are digits with an optional leading sign and one <c>.</c> (no thousands separators, no exponent) with at
-/// most 4 places; a value must fit its column (numeric(19,4), integer, bigint) and its domain
+/// most as many places as the column keeps (4 for money, 6 for rates, 8 for an FX rate); a value must fit its column (numeric(19,4), integer, bigint) and its domain
 /// (<see cref="StagingDomains"/>), so nothing out of range ever reaches the database.
 /// </summary>
 public static class FieldParser
@@ -38,7 +38,7 @@ public static class FieldParser
             case ColumnKind.BigInteger when long.TryParse(trimmed, WholeNumber, CultureInfo.InvariantCulture, out var l):
                 value = l;
                 return InDomain(l, column, out error);
-            case ColumnKind.Decimal when decimal.TryParse(trimmed, PlainDecimal, CultureInfo.InvariantCulture, out var d) && decimal.Round(d, 4) == d:
+            case ColumnKind.Decimal when decimal.TryParse(trimmed, PlainDecimal, CultureInfo.InvariantCulture, out var d) && decimal.Round(d, column.Scale ?? 4) == d:
                 value = d;
                 return InRange(d, column, out error) && InDomain(d, column, out error);
             case ColumnKind.Date when DateOnly.TryParseExact(trimmed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date):
@@ -69,7 +69,7 @@ public static class FieldParser
                 error = column.Kind switch
                 {
                     ColumnKind.Decimal when IsPlainNumber(trimmed) && trimmed.Length > 20 => $"outside the range of numeric({column.Precision ?? 19},{column.Scale ?? 4})",
-                    ColumnKind.Decimal => "not a decimal number with at most 4 decimals ('.' as the decimal point, no thousands separators)",
+                    ColumnKind.Decimal => $"not a decimal number with at most {column.Scale ?? 4} decimals ('.' as the decimal point, no thousands separators)",
                     ColumnKind.Date => "not a date (yyyy-MM-dd)",
                     ColumnKind.Boolean => "not true or false",
                     ColumnKind.Integer when IsPlainNumber(trimmed) && !trimmed.Contains('.') => "outside the range of a whole number (integer, ±2,147,483,647)",

@@ -35,19 +35,19 @@ public sealed record StagingTable(string Name, IReadOnlyList<StagingColumn> Colu
     {
         var rows = await connection.QueryAsync<(string Table, string Column, string Type, string Nullable, int? Length, int IsKey, int? Precision, int? Scale)>(
             """
-            SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.character_maximum_length,
-                   CASE WHEN k.column_name IS NULL THEN 0 ELSE 1 END,
-                   CAST(c.numeric_precision AS int), CAST(c.numeric_scale AS int)
-            FROM information_schema.columns AS c
+            SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.IS_NULLABLE, c.CHARACTER_MAXIMUM_LENGTH,
+                   CASE WHEN k.COLUMN_NAME IS NULL THEN 0 ELSE 1 END,
+                   CAST(c.NUMERIC_PRECISION AS int), CAST(c.NUMERIC_SCALE AS int)
+            FROM INFORMATION_SCHEMA.COLUMNS AS c
             LEFT JOIN (
-                SELECT kcu.table_schema, kcu.table_name, kcu.column_name
-                FROM information_schema.table_constraints AS tc
-                JOIN information_schema.key_column_usage AS kcu
-                  ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema AND kcu.table_name = tc.table_name
-                WHERE tc.constraint_type = 'PRIMARY KEY'
-            ) AS k ON k.table_schema = c.table_schema AND k.table_name = c.table_name AND k.column_name = c.column_name
-            WHERE c.table_schema = 'stg'
-            ORDER BY c.table_name, c.ordinal_position
+                SELECT kcu.TABLE_SCHEMA, kcu.TABLE_NAME, kcu.COLUMN_NAME
+                FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS AS tc
+                JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE AS kcu
+                  ON kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_SCHEMA = tc.TABLE_SCHEMA AND kcu.TABLE_NAME = tc.TABLE_NAME
+                WHERE tc.CONSTRAINT_TYPE = 'PRIMARY KEY'
+            ) AS k ON k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME AND k.COLUMN_NAME = c.COLUMN_NAME
+            WHERE c.TABLE_SCHEMA = 'stg'
+            ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
             """);
 
         return rows

@@ -326,7 +326,8 @@ public sealed class StagingWriter(Engine engine)
     {
         var text = table.Columns.Where(c => c.Kind == ColumnKind.Text).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         string Of(string alias) => string.Join(", ", columns.Select(c => $"{alias}.{c}"));
-        string Binary(string alias) => string.Join(", ", columns.Select(c => text.Contains(c) ? $"{alias}.{c} COLLATE Latin1_General_100_BIN2" : $"{alias}.{c}"));
+        // SQL Server compares text padded with trailing spaces ('Mug' = 'Mug '), even in a binary collation: the length tells them apart.
+        string Binary(string alias) => string.Join(", ", columns.Select(c => text.Contains(c) ? $"{alias}.{c} COLLATE Latin1_General_100_BIN2, DATALENGTH({alias}.{c})" : $"{alias}.{c}"));
         return engine == Engine.Postgres
             ? $"({Of("incoming")}) IS DISTINCT FROM ({Of("existing")})"
             : $"EXISTS (SELECT {Binary("incoming")} EXCEPT SELECT {Binary("existing")})";

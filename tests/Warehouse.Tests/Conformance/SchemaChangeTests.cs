@@ -117,6 +117,32 @@ public sealed class SchemaChangeTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task The_alerts_listing_runs_as_warehouse_reader_and_refuses_an_older_schema_without_migrating_it(Engine engine)
+    {
+        await WithMigratedDatabaseAsync(engine, async database =>
+        {
+            var login = $"wh_rd_{Guid.NewGuid():N}"[..24];
+            var reader = await TestLogins.CreateAsync(database, login, $"Rd-{Guid.NewGuid():N}!9a", "warehouse_reader");
+            try
+            {
+                Assert.Empty(await AlertsCommand.ListAsync(reader, since: null, shop: null));
+
+                var view = Migrator.Definitions(engine).First(d => d.Group == "views").Name;
+                await ForgetHashAsync(database, view);
+                var error = await Assert.ThrowsAsync<WarehouseException>(() => AlertsCommand.ListAsync(database, since: null, shop: null));
+
+                Assert.Contains("run `warehouse migrate`", error.Message, StringComparison.Ordinal);
+                Assert.Equal([view], Migrator.State(database).ChangedDefinitions);
+            }
+            finally
+            {
+                await TestLogins.DropAsync(database, login);
+            }
+        });
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task Two_migrations_at_once_take_turns_under_the_migration_lock_and_apply_each_script_once(Engine engine)
     {
         SkipUnlessConfigured(engine);

@@ -42,6 +42,20 @@ public sealed class SqlServerConnectionTests
         }
     }
 
+    [Theory]
+    [InlineData(Engine.SqlServer, "Server=tcp:db,1433;Database=warehouse;User Id=etl;Password=p", 0)]
+    [InlineData(Engine.SqlServer, "Server=tcp:db,1433;Database=warehouse;Command Timeout=120", 120)]
+    [InlineData(Engine.Postgres, "Host=db;Database=warehouse;Username=etl;Password=p", 0)]
+    [InlineData(Engine.Postgres, "Host=db;Database=warehouse;Command Timeout=45", 45)]
+    public void Commands_wait_as_long_as_a_long_transform_step_needs_unless_the_connection_string_sets_a_timeout(Engine engine, string configured, int seconds)
+    {
+        var opening = WarehouseDatabase.WithoutCommandTimeoutUnlessSet(engine, configured);
+
+        using System.Data.Common.DbConnection connection = engine == Engine.SqlServer ? new SqlConnection(opening) : new Npgsql.NpgsqlConnection(opening);
+        using var command = connection.CreateCommand();
+        Assert.Equal(seconds, command.CommandTimeout);
+    }
+
     /// <summary>A loopback port that was free a moment ago: bound, read, released.</summary>
     private static string ClosedPortConnectionString(out int port)
     {

@@ -84,6 +84,23 @@ public sealed class BadInputTests(WarehouseFixture fixture) : IClassFixture<Ware
         Assert.Equal([4.25m], await connection.QueryAsync<decimal>("SELECT unit_cost FROM stg.sku_cost"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_fx_rate_keeps_the_eight_places_its_column_has_and_a_ninth_place_is_rejected_by_line_and_column(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        Write("fx_rate.csv", "currency,rate_date,rate_to_reporting\nIDR,2026-11-01,0.00006130\nVND,2026-11-01,0.000039351\nGBP,2026-11-01,1.27\n");
+
+        var results = await Pipeline.LoadAsync(database, folder, maxRejectRate: 1m);
+
+        Assert.Equal(1, results.Single().RowsRejected);
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var reject = await connection.QuerySingleAsync<(long Row, string Field, string Reason)>("SELECT row_number, field_name, reason FROM etl.reject");
+        Assert.Equal((3L, "rate_to_reporting"), (reject.Row, reject.Field));
+        Assert.Contains("at most 8 decimals", reject.Reason, StringComparison.Ordinal);
+        Assert.Equal([("GBP", 1.27m), ("IDR", 0.0000613m)], await connection.QueryAsync<(string, decimal)>("SELECT currency, rate_to_reporting FROM stg.fx_rate ORDER BY currency"));
+    }
+
     // Item 5: encodings.
     [Theory]
     [ClassData(typeof(Engines))]

@@ -9,7 +9,7 @@ namespace Warehouse.Tests.Import;
 /// <summary>
 /// A row sent again replaces the staged one when any of its fields changed, text compared byte for byte on every
 /// engine: a seller who fixes only the capitals of a product title sees the fixed title (SQL Server's databases are
-/// usually case-insensitive, PostgreSQL's are not).
+/// usually case-insensitive, PostgreSQL's are not), and one who removes a trailing space sees that too (SQL Server's = ignores it).
 /// </summary>
 public sealed class StagingChangeTests(WarehouseFixture fixture) : IClassFixture<WarehouseFixture>
 {
@@ -37,6 +37,7 @@ public sealed class StagingChangeTests(WarehouseFixture fixture) : IClassFixture
 
         Assert.Equal(1, await PageAsync("night cream 50ml"));
         Assert.Equal(0, await PageAsync("night cream 50ml")); // unchanged: left alone
+        Assert.Equal(1, await PageAsync("Night Cream 50ml "));  // a trailing space (SQL Server's = pads it away)
         Assert.Equal(1, await PageAsync("Night Cream 50ml"));
 
         Assert.Equal("Night Cream 50ml", await connection.ExecuteScalarAsync<string>("SELECT title FROM stg.product WHERE shop_id = 'S1' AND product_id = 'P1'"));
@@ -59,7 +60,7 @@ public sealed class StagingChangeTests(WarehouseFixture fixture) : IClassFixture
         Assert.Empty(errors);
         foreach (var alias in new[] { "incoming", "existing" })
         {
-            Assert.Contains($"{alias}.title COLLATE Latin1_General_100_BIN2", differs, StringComparison.Ordinal);
+            Assert.Contains($"{alias}.title COLLATE Latin1_General_100_BIN2, DATALENGTH({alias}.title)", differs, StringComparison.Ordinal);
             Assert.Contains($"{alias}.shop_id COLLATE Latin1_General_100_BIN2", differs, StringComparison.Ordinal);
             Assert.DoesNotContain($"{alias}.create_time COLLATE", differs, StringComparison.Ordinal);
         }

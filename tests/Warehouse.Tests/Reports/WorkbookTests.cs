@@ -36,6 +36,24 @@ public sealed class WorkbookTests(ReportFixture fixture) : IClassFixture<ReportF
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task The_freshness_table_writes_each_runs_end_in_UTC_the_same_way_on_every_engine(Engine engine)
+    {
+        var report = await fixture.ReportAsync(engine);
+        using var workbook = new XLWorkbook(report.Path);
+        var sheet = workbook.Worksheet("Assumptions");
+        var header = sheet.CellsUsed(c => c.GetString() == "Run ended at").Single();
+
+        var cell = sheet.Cell(header.Address.RowNumber + 1, header.Address.ColumnNumber);
+        var runId = (long)sheet.Cell(cell.Address.RowNumber, header.Address.ColumnNumber - 1).GetDouble();
+
+        await using var connection = await report.Database.OpenAsync(TestContext.Current.CancellationToken);
+        var ended = await connection.ExecuteScalarAsync<object>("SELECT ended_at FROM etl.run WHERE run_id = @runId", new { runId });
+        var utc = ended is DateTimeOffset offset ? offset.UtcDateTime : ((DateTime)ended!).ToUniversalTime();
+        Assert.Equal(utc.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC", cell.GetString());
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task The_scenario_SKU_row_has_the_figures_worked_out_by_hand(Engine engine)
     {
         var report = await fixture.ReportAsync(engine);

@@ -1,6 +1,8 @@
 using Dapper;
 using Quartz;
+using Warehouse.Control;
 using Warehouse.Database;
+using Warehouse.Logging;
 using Warehouse.Schedule;
 using Warehouse.Tests.Infrastructure;
 
@@ -31,6 +33,37 @@ public sealed class SchedulerTests(WarehouseFixture fixture) : IClassFixture<War
         Assert.Contains("extract_freshness", run.ErrorMessage);
         await using var connection = await database.OpenAsync();
         Assert.Equal(4, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM etl.run_step WHERE run_id = @id", new { id = run.RunId }));
+    }
+
+    [Fact]
+    public async Task A_database_error_raised_by_a_stop_is_recorded_as_stopped_not_failed_as_SqlClient_reports_cancelled_commands()
+    {
+        var database = await fixture.CleanDatabaseAsync(Engine.Postgres);
+        var work = new WarehouseWork(database, ScheduleHarness.QuietOptions());
+        using var stop = new CancellationTokenSource();
+
+        var stopped = await Assert.ThrowsAsync<StoppedException>(() =>
+            work.ExtractAsync(new StoppedMidQuery(stop), "extract", null, "test", null, stop.Token));
+
+        Assert.Contains("stopped before it finished", stopped.Message, StringComparison.Ordinal);
+        var run = Assert.Single(await ScheduleHarness.RunsAsync(database, "extract"));
+        Assert.Contains("stopped before it finished", run.ErrorMessage);
+        Assert.DoesNotContain("division by zero", run.ErrorMessage);
+    }
+
+    /// <summary>A step whose command the stop breaks with a database error (SqlClient's "Operation cancelled by user"), here a real PostgreSQL error.</summary>
+    private sealed class StoppedMidQuery(CancellationTokenSource stop) : IExtractStep
+    {
+        public string Source => "folder";
+
+        public string Describe() => "stopped mid query";
+
+        public async Task<StepResult> ExtractAsync(WarehouseDatabase database, System.Data.Common.DbConnection connection, long runId, IStepProgress? progress, CancellationToken cancellationToken)
+        {
+            await stop.CancelAsync();
+            await connection.ExecuteAsync("SELECT 1 / 0");
+            return new StepResult(0, 0, 0);
+        }
     }
 
     [Fact]

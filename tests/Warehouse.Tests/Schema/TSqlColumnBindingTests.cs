@@ -1,0 +1,261 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Xunit;
+
+namespace Warehouse.Tests.Schema;
+
+/// <summary>
+/// Parsing does not bind names: a T-SQL procedure that names a column its table does not have parses, and SQL Server
+/// only refuses it when the statement runs (a statement on a #temp table is compiled when first executed). Without a
+/// server here, every column a procedure or view names through a table alias (<c>line.gmv</c>), every INSERT column
+/// list and every UPDATE ... SET column is looked up in the tables and views the scripts define, and in the #temp
+/// tables the same script creates (CREATE TABLE #t or SELECT ... INTO #t).
+/// </summary>
+public sealed class TSqlColumnBindingTests
+{
+    public static TheoryData<string> Scripts() =>
+        [.. SqlServerScripts.Files().Where(f => f.StartsWith("procedures/", StringComparison.Ordinal) || f.StartsWith("views/", StringComparison.Ordinal))];
+
+    private static readonly Lazy<SchemaModel> Model = new(SqlServerScripts.ReadModel);
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Every_column_a_TSql_procedure_or_view_names_on_a_known_table_exists_in_it(string script)
+    {
+        var (parsed, errors) = SqlServerScripts.Parse(script);
+        Assert.Empty(errors);
+
+        var tables = new Dictionary<string, HashSet<string>?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, columns) in Model.Value.Tables)
+        {
+            tables[name] = [.. columns.Keys];
+        }
+
+        foreach (var (name, columns) in Model.Value.Views)
+        {
+            tables[name] = [.. columns];
+        }
+
+        var temporary = new TemporaryTables();
+        parsed.Accept(temporary);
+        foreach (var (name, columns) in temporary.Tables)
+        {
+            tables[name] = columns;
+        }
+
+        var checker = new ColumnChecker(tables);
+        parsed.Accept(checker);
+
+        Assert.True(checker.Violations.Count == 0, string.Join(Environment.NewLine, checker.Violations.Select(v => $"sql/sqlserver/{script}: {v}")));
+    }
+
+    [Fact]
+    public void The_binding_check_finds_a_misspelt_column_on_a_warehouse_table_and_on_a_temp_table()
+    {
+        const string sql =
+            """
+            CREATE PROCEDURE etl.example AS
+            BEGIN
+                SELECT o.order_id, o.no_such_column INTO #order_day FROM stg.shop_order AS o;
+                UPDATE line SET gmv = 0, not_a_line_column = 1 FROM etl.work_order_line AS line JOIN #order_day AS d ON d.order_id = line.order_id;
+                INSERT INTO fact.sku_daily (date_key, misspelt_key) SELECT d.order_id, d.missing FROM #order_day AS d;
+            END
+            """;
+        var parsed = (TSqlScript)new TSql150Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+        Assert.Empty(errors);
+        var tables = new Dictionary<string, HashSet<string>?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, columns) in Model.Value.Tables)
+        {
+            tables[name] = [.. columns.Keys];
+        }
+
+        var temporary = new TemporaryTables();
+        parsed.Accept(temporary);
+        foreach (var (name, columns) in temporary.Tables)
+        {
+            tables[name] = columns;
+        }
+
+        var checker = new ColumnChecker(tables);
+        parsed.Accept(checker);
+
+        Assert.Equal(
+            ["o.no_such_column (stg.shop_order)", "not_a_line_column (etl.work_order_line)", "d.missing (#order_day)", "misspelt_key (fact.sku_daily)"],
+            checker.Violations.Select(v => v[(v.IndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("no column ", "", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The #temp tables a script creates and their columns (null: not known, e.g. SELECT * INTO).</summary>
+    private sealed class TemporaryTables : TSqlFragmentVisitor
+    {
+        public Dictionary<string, HashSet<string>?> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void Visit(CreateTableStatement node)
+        {
+            var name = node.SchemaObjectName.BaseIdentifier.Value;
+            if (name.StartsWith('#'))
+            {
+                Add(name, node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
+            }
+        }
+
+        public override void Visit(QuerySpecification node)
+        {
+            if (node.Into is { } into && into.BaseIdentifier.Value.StartsWith('#'))
+            {
+                var names = node.SelectElements.Select(element => element switch
+                {
+                    SelectScalarExpression { ColumnName: { } alias } => alias.Value,
+                    SelectScalarExpression { Expression: ColumnReferenceExpression column } when column.MultiPartIdentifier is not null =>
+                        column.MultiPartIdentifier.Identifiers[^1].Value,
+                    _ => null,
+                }).ToList();
+                Add(into.BaseIdentifier.Value, names.Contains(null) ? null : names!);
+            }
+        }
+
+        private void Add(string name, IEnumerable<string>? columns)
+        {
+            if (columns is null || (Tables.TryGetValue(name, out var known) && known is null))
+            {
+                Tables[name] = null;
+                return;
+            }
+
+            Tables[name] = known is null ? new HashSet<string>(columns, StringComparer.OrdinalIgnoreCase) : [.. known.Union(columns, StringComparer.OrdinalIgnoreCase)];
+        }
+    }
+
+    /// <summary>
+    /// One scope per statement (SELECT, INSERT, UPDATE, DELETE) or, outside them, per query (IF EXISTS, SET @v = (...)):
+    /// its table aliases, and the columns named through them.
+    /// </summary>
+    private sealed class ColumnChecker(IReadOnlyDictionary<string, HashSet<string>?> tables) : TSqlFragmentVisitor
+    {
+        public List<string> Violations { get; } = [];
+
+        public override void ExplicitVisit(SelectStatement node) => Check(node);
+
+        public override void ExplicitVisit(InsertStatement node) => Check(node);
+
+        public override void ExplicitVisit(UpdateStatement node) => Check(node);
+
+        public override void ExplicitVisit(DeleteStatement node) => Check(node);
+
+        public override void ExplicitVisit(QuerySpecification node) => Check(node);
+
+        private void Check(TSqlFragment scope)
+        {
+            var names = new ScopeNames();
+            scope.Accept(names);
+
+            IReadOnlyList<string> Resolve(string qualifier) =>
+                names.Aliases.TryGetValue(qualifier, out var resolved) ? resolved : [];
+
+            foreach (var column in names.Columns)
+            {
+                var identifiers = column.MultiPartIdentifier.Identifiers;
+                if (identifiers.Count < 2)
+                {
+                    continue;
+                }
+
+                var qualifier = identifiers[^2].Value;
+                Require(column, $"{qualifier}.{identifiers[^1].Value}", identifiers[^1].Value, Resolve(qualifier));
+            }
+
+            foreach (var (target, column) in names.TargetColumns)
+            {
+                var identifiers = column.MultiPartIdentifier.Identifiers;
+                var resolved = target.SchemaIdentifier is null && names.Aliases.TryGetValue(target.BaseIdentifier.Value, out var aliased)
+                    ? aliased
+                    : [TableName(target)];
+                Require(column, identifiers[^1].Value, identifiers[^1].Value, resolved);
+            }
+        }
+
+        private void Require(TSqlFragment node, string written, string column, IReadOnlyList<string> candidates)
+        {
+            var known = candidates.Where(tables.ContainsKey).ToList();
+            if (known.Count == 0 || known.Count != candidates.Count || known.Any(t => tables[t] is null))
+            {
+                return; // a CTE, a derived table, a table variable or a #temp table whose columns are not known
+            }
+
+            if (!known.Any(t => tables[t]!.Contains(column)))
+            {
+                Violations.Add($"line {node.StartLine}: no column {written} ({string.Join(" or ", known)})");
+            }
+        }
+    }
+
+    private static string TableName(SchemaObjectName name) =>
+        name.BaseIdentifier.Value.StartsWith('#') ? name.BaseIdentifier.Value : SqlServerScripts.Name(name);
+
+    /// <summary>Everything one scope names: aliases (and bare table names) to tables, column references, INSERT and SET targets.</summary>
+    private sealed class ScopeNames : TSqlFragmentVisitor
+    {
+        public Dictionary<string, List<string>> Aliases { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<ColumnReferenceExpression> Columns { get; } = [];
+
+        public List<(SchemaObjectName Target, ColumnReferenceExpression Column)> TargetColumns { get; } = [];
+
+        public override void Visit(NamedTableReference node)
+        {
+            var table = TableName(node.SchemaObject);
+            if (table.StartsWith("dbo.", StringComparison.Ordinal))
+            {
+                return; // the alias an UPDATE or DELETE names as its target, or a CTE: no warehouse object lives in dbo
+            }
+
+            var alias = node.Alias?.Value ?? node.SchemaObject.BaseIdentifier.Value;
+            if (!Aliases.TryGetValue(alias, out var list))
+            {
+                Aliases[alias] = list = [];
+            }
+
+            if (!list.Contains(table, StringComparer.OrdinalIgnoreCase))
+            {
+                list.Add(table);
+            }
+        }
+
+        // A derived table or CTE reusing an alias makes it ambiguous: its columns are not checked.
+        public override void Visit(QueryDerivedTable node) => Ambiguous(node.Alias?.Value);
+
+        public override void Visit(CommonTableExpression node) => Ambiguous(node.ExpressionName.Value);
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.ColumnType == ColumnType.Regular && node.MultiPartIdentifier is not null)
+            {
+                Columns.Add(node);
+            }
+        }
+
+        public override void Visit(InsertSpecification node)
+        {
+            if (node.Target is NamedTableReference target)
+            {
+                TargetColumns.AddRange(node.Columns.Select(c => (target.SchemaObject, c)));
+            }
+        }
+
+        public override void Visit(UpdateSpecification node)
+        {
+            if (node.Target is NamedTableReference target)
+            {
+                TargetColumns.AddRange(node.SetClauses.OfType<AssignmentSetClause>()
+                    .Where(c => c.Column is not null)
+                    .Select(c => (target.SchemaObject, c.Column)));
+            }
+        }
+
+        private void Ambiguous(string? name)
+        {
+            if (name is not null)
+            {
+                Aliases[name] = ["(derived)"];
+            }
+        }
+    }
+}
