@@ -97,18 +97,24 @@ public sealed class TSqlColumnBindingTests
             }
         }
 
-        public override void Visit(QuerySpecification node)
+        public override void Visit(SelectStatement node)
         {
-            if (node.Into is { } into && into.BaseIdentifier.Value.StartsWith('#'))
+            var query = node.QueryExpression;
+            while (query is BinaryQueryExpression or QueryParenthesisExpression)
             {
-                var names = node.SelectElements.Select(element => element switch
+                query = query is BinaryQueryExpression binary ? binary.FirstQueryExpression : ((QueryParenthesisExpression)query).QueryExpression;
+            }
+
+            if (node.Into is { } into && into.BaseIdentifier.Value.StartsWith('#') && query is QuerySpecification specification)
+            {
+                var names = specification.SelectElements.Select(element => element switch
                 {
                     SelectScalarExpression { ColumnName: { } alias } => alias.Value,
                     SelectScalarExpression { Expression: ColumnReferenceExpression column } when column.MultiPartIdentifier is not null =>
                         column.MultiPartIdentifier.Identifiers[^1].Value,
                     _ => null,
                 }).ToList();
-                Add(into.BaseIdentifier.Value, names.Contains(null) ? null : names!);
+                Add(into.BaseIdentifier.Value, names.Contains(null) ? null : names.Select(n => n!));
             }
         }
 
@@ -204,7 +210,9 @@ public sealed class TSqlColumnBindingTests
             var table = TableName(node.SchemaObject);
             if (table.StartsWith("dbo.", StringComparison.Ordinal))
             {
-                return; // the alias an UPDATE or DELETE names as its target, or a CTE: no warehouse object lives in dbo
+                // No warehouse object lives in dbo: a CTE (its alias is then not checked), or the alias an UPDATE or DELETE names as its target.
+                Ambiguous(node.Alias?.Value);
+                return;
             }
 
             var alias = node.Alias?.Value ?? node.SchemaObject.BaseIdentifier.Value;
