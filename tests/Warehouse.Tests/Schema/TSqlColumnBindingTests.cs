@@ -24,6 +24,36 @@ public sealed class TSqlColumnBindingTests
         var (parsed, errors) = SqlServerScripts.Parse(script);
         Assert.Empty(errors);
 
+        var violations = Check(parsed);
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations.Select(v => $"sql/sqlserver/{script}: {v}")));
+    }
+
+    [Fact]
+    public void The_binding_check_finds_a_misspelt_column_on_a_warehouse_table_and_on_a_temp_table()
+    {
+        const string sql =
+            """
+            CREATE PROCEDURE etl.example AS
+            BEGIN
+                SELECT o.order_id, o.no_such_column INTO #order_day FROM stg.shop_order AS o;
+                UPDATE line SET gmv = 0, not_a_line_column = 1 FROM etl.work_order_line AS line JOIN #order_day AS d ON d.order_id = line.order_id;
+                INSERT INTO fact.sku_daily (date_key, misspelt_key) SELECT d.order_id, d.missing FROM #order_day AS d;
+            END
+            """;
+        var parsed = (TSqlScript)new TSql150Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+        Assert.Empty(errors);
+
+        var violations = Check(parsed);
+
+        Assert.Equal(
+            ["o.no_such_column (stg.shop_order)", "not_a_line_column (etl.work_order_line)", "d.missing (#order_day)", "misspelt_key (fact.sku_daily)"],
+            violations.Select(v => v[(v.IndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("no column ", "", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The columns named in a script that its tables, the warehouse's tables and views, or its #temp tables do not have.</summary>
+    private static List<string> Check(TSqlScript parsed)
+    {
         var tables = new Dictionary<string, HashSet<string>?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, columns) in Model.Value.Tables)
         {
@@ -44,43 +74,7 @@ public sealed class TSqlColumnBindingTests
 
         var checker = new ColumnChecker(tables);
         parsed.Accept(checker);
-
-        Assert.True(checker.Violations.Count == 0, string.Join(Environment.NewLine, checker.Violations.Select(v => $"sql/sqlserver/{script}: {v}")));
-    }
-
-    [Fact]
-    public void The_binding_check_finds_a_misspelt_column_on_a_warehouse_table_and_on_a_temp_table()
-    {
-        const string sql =
-            """
-            CREATE PROCEDURE etl.example AS
-            BEGIN
-                SELECT o.order_id, o.no_such_column INTO #order_day FROM stg.shop_order AS o;
-                UPDATE line SET gmv = 0, not_a_line_column = 1 FROM etl.work_order_line AS line JOIN #order_day AS d ON d.order_id = line.order_id;
-                INSERT INTO fact.sku_daily (date_key, misspelt_key) SELECT d.order_id, d.missing FROM #order_day AS d;
-            END
-            """;
-        var parsed = (TSqlScript)new TSql150Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
-        Assert.Empty(errors);
-        var tables = new Dictionary<string, HashSet<string>?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, columns) in Model.Value.Tables)
-        {
-            tables[name] = [.. columns.Keys];
-        }
-
-        var temporary = new TemporaryTables();
-        parsed.Accept(temporary);
-        foreach (var (name, columns) in temporary.Tables)
-        {
-            tables[name] = columns;
-        }
-
-        var checker = new ColumnChecker(tables);
-        parsed.Accept(checker);
-
-        Assert.Equal(
-            ["o.no_such_column (stg.shop_order)", "not_a_line_column (etl.work_order_line)", "d.missing (#order_day)", "misspelt_key (fact.sku_daily)"],
-            checker.Violations.Select(v => v[(v.IndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("no column ", "", StringComparison.Ordinal)));
+        return checker.Violations;
     }
 
     /// <summary>The #temp tables a script creates and their columns (null: not known, e.g. SELECT * INTO).</summary>
