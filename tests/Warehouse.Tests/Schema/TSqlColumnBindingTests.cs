@@ -7,7 +7,7 @@ namespace Warehouse.Tests.Schema;
 /// Parsing does not bind names: a T-SQL procedure that names a column its table does not have parses, and SQL Server
 /// only refuses it when the statement runs (a statement on a #temp table is compiled when first executed). Without a
 /// server here, every column a procedure or view names through a table alias (<c>line.gmv</c>), every INSERT column
-/// list and every UPDATE ... SET column is looked up in the tables and views the scripts define, and in the #temp
+/// list, every UPDATE ... SET column and every unqualified column of a query that reads one table is looked up in the tables and views the scripts define, and in the #temp
 /// tables the same script creates (CREATE TABLE #t or SELECT ... INTO #t).
 /// </summary>
 public sealed class TSqlColumnBindingTests
@@ -39,6 +39,7 @@ public sealed class TSqlColumnBindingTests
                 SELECT o.order_id, o.no_such_column INTO #order_day FROM stg.shop_order AS o;
                 UPDATE line SET gmv = 0, not_a_line_column = 1 FROM etl.work_order_line AS line JOIN #order_day AS d ON d.order_id = line.order_id;
                 INSERT INTO fact.sku_daily (date_key, misspelt_key) SELECT d.order_id, d.missing FROM #order_day AS d;
+                IF EXISTS (SELECT 1 FROM stg.shop_order WHERE paid_tim IS NULL) RETURN;
             END
             """;
         var parsed = (TSqlScript)new TSql150Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
@@ -47,7 +48,7 @@ public sealed class TSqlColumnBindingTests
         var violations = Check(parsed);
 
         Assert.Equal(
-            ["o.no_such_column (stg.shop_order)", "not_a_line_column (etl.work_order_line)", "d.missing (#order_day)", "misspelt_key (fact.sku_daily)"],
+            ["o.no_such_column (stg.shop_order)", "not_a_line_column (etl.work_order_line)", "d.missing (#order_day)", "misspelt_key (fact.sku_daily)", "paid_tim (stg.shop_order)"],
             violations.Select(v => v[(v.IndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("no column ", "", StringComparison.Ordinal)));
     }
 
@@ -170,6 +171,16 @@ public sealed class TSqlColumnBindingTests
                     : [TableName(target)];
                 Require(column, identifiers[^1].Value, identifiers[^1].Value, resolved);
             }
+
+            var singleTable = new SingleTableQueries();
+            scope.Accept(singleTable);
+            foreach (var (table, columns) in singleTable.Found)
+            {
+                foreach (var column in columns)
+                {
+                    Require(column, column.MultiPartIdentifier.Identifiers[0].Value, column.MultiPartIdentifier.Identifiers[0].Value, [table]);
+                }
+            }
         }
 
         private void Require(TSqlFragment node, string written, string column, IReadOnlyList<string> candidates)
@@ -183,6 +194,58 @@ public sealed class TSqlColumnBindingTests
             if (!known.Any(t => tables[t]!.Contains(column)))
             {
                 Violations.Add($"line {node.StartLine}: no column {written} ({string.Join(" or ", known)})");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queries that read one table and nothing else (no join, no subquery): every unqualified column in their SELECT
+    /// list, WHERE, GROUP BY and HAVING is that table's (ORDER BY may name a SELECT alias, so it is left out).
+    /// </summary>
+    private sealed class SingleTableQueries : TSqlFragmentVisitor
+    {
+        public List<(string Table, List<ColumnReferenceExpression> Columns)> Found { get; } = [];
+
+        public override void Visit(QuerySpecification node)
+        {
+            if (node.FromClause?.TableReferences is not [NamedTableReference table] || Nested(node))
+            {
+                return;
+            }
+
+            var columns = new UnqualifiedColumns();
+            foreach (var part in new TSqlFragment?[] { node.WhereClause, node.GroupByClause, node.HavingClause }.Concat(node.SelectElements))
+            {
+                part?.Accept(columns);
+            }
+
+            Found.Add((TableName(table.SchemaObject), columns.Found));
+        }
+
+        private static bool Nested(QuerySpecification node)
+        {
+            var inner = new QueryCount();
+            node.Accept(inner);
+            return inner.Count > 1;
+        }
+    }
+
+    private sealed class QueryCount : TSqlFragmentVisitor
+    {
+        public int Count { get; private set; }
+
+        public override void Visit(QuerySpecification node) => Count++;
+    }
+
+    private sealed class UnqualifiedColumns : TSqlFragmentVisitor
+    {
+        public List<ColumnReferenceExpression> Found { get; } = [];
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.ColumnType == ColumnType.Regular && node.MultiPartIdentifier?.Identifiers.Count == 1)
+            {
+                Found.Add(node);
             }
         }
     }
