@@ -29,6 +29,81 @@ public sealed class TSqlColumnBindingTests
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations.Select(v => $"sql/sqlserver/{script}: {v}")));
     }
 
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Every_TSql_INSERT_gives_as_many_values_as_it_names_columns(string script)
+    {
+        var (parsed, errors) = SqlServerScripts.Parse(script);
+        Assert.Empty(errors);
+
+        var violations = InsertArity(parsed);
+
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations.Select(v => $"sql/sqlserver/{script}: {v}")));
+    }
+
+    [Fact]
+    public void The_insert_check_finds_a_missing_value()
+    {
+        var parsed = (TSqlScript)new TSql150Parser(initialQuotedIdentifiers: true).Parse(
+            new StringReader("INSERT INTO etl.work_affected_date (date_key, calendar_date) SELECT d.date_key FROM dim.date AS d;"), out var errors);
+        Assert.Empty(errors);
+
+        Assert.Equal(["line 1: INSERT INTO etl.work_affected_date names 2 columns and gives 1 values"], InsertArity(parsed));
+    }
+
+    /// <summary>INSERTs whose SELECT (or VALUES row) gives another number of values than the columns they name (or the table has).</summary>
+    private static List<string> InsertArity(TSqlScript parsed)
+    {
+        var inserts = new InsertStatements();
+        parsed.Accept(inserts);
+        var violations = new List<string>();
+        foreach (var insert in inserts.Found)
+        {
+            if (insert.Target is not NamedTableReference target)
+            {
+                continue;
+            }
+
+            var name = TableName(target.SchemaObject);
+            int? expected = insert.Columns.Count > 0 ? insert.Columns.Count
+                : Model.Value.Tables.TryGetValue(name, out var columns) ? columns.Count : null;
+            var given = insert.InsertSource switch
+            {
+                SelectInsertSource select => Values(select.Select),
+                ValuesInsertSource values when values.RowValues.Count > 0 => values.RowValues.Select(r => r.ColumnValues.Count).Distinct().Count() == 1
+                    ? values.RowValues[0].ColumnValues.Count
+                    : -1,
+                _ => null,
+            };
+            if (expected is not null && given is not null && given != expected)
+            {
+                violations.Add($"line {insert.StartLine}: INSERT INTO {name} names {expected} columns and gives {given} values");
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>How many values a query gives (its first SELECT of a UNION), or null when it says * or is not plain.</summary>
+    private static int? Values(QueryExpression query)
+    {
+        while (query is BinaryQueryExpression or QueryParenthesisExpression)
+        {
+            query = query is BinaryQueryExpression binary ? binary.FirstQueryExpression : ((QueryParenthesisExpression)query).QueryExpression;
+        }
+
+        return query is QuerySpecification specification && !specification.SelectElements.Any(e => e is SelectStarExpression)
+            ? specification.SelectElements.Count
+            : null;
+    }
+
+    private sealed class InsertStatements : TSqlFragmentVisitor
+    {
+        public List<InsertSpecification> Found { get; } = [];
+
+        public override void Visit(InsertSpecification node) => Found.Add(node);
+    }
+
     [Fact]
     public void The_binding_check_finds_a_misspelt_column_on_a_warehouse_table_and_on_a_temp_table()
     {
