@@ -59,6 +59,18 @@ public static class FieldParser
             case ColumnKind.Text when text.Contains('\0'):
                 error = "text with a NUL character (a binary or UTF-16 file read as text?)";
                 return false;
+            case ColumnKind.Text when column.Name.Equals("currency", StringComparison.OrdinalIgnoreCase):
+                // Compared with other currencies and the reporting currency: stored as ISO 4217 spells it ('usd ' is USD),
+                // so no engine's collation decides whether two spellings are one currency.
+                var code = trimmed.ToUpperInvariant();
+                if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper))
+                {
+                    error = $"'{trimmed}' is not a currency code (three letters, ISO 4217: USD, GBP, IDR)";
+                    return false;
+                }
+
+                value = code;
+                return true;
             case ColumnKind.Text when column.MaxLength is null || text.Length <= column.MaxLength:
                 value = text;
                 return true;

@@ -8,6 +8,7 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_updated bigint;
+    v_renamed bigint;
     v_moved bigint;
 BEGIN
     CREATE TEMP TABLE source_campaign ON COMMIT DROP AS
@@ -53,6 +54,19 @@ BEGIN
           IS DISTINCT FROM (source.campaign_name, source.campaign_type, source.shop_id, source.adgroup_name,
            source.click_attribution_window, source.view_attribution_window, source.ad_name);
     GET DIAGNOSTICS v_updated = ROW_COUNT;
+
+    -- A campaign's own name, type and shop on every row of it, history rows included: a campaign
+    -- renamed after one of its ads moved away is still one campaign, under its current name, in the
+    -- reports that group by campaign (rpt.budget_plan_campaign).
+    UPDATE dim.campaign AS target
+    SET campaign_name = campaign.campaign_name, campaign_type = campaign.campaign_type, shop_id = campaign.store_id,
+        etl_run_id = p_run_id
+    FROM stg.campaign AS campaign
+    WHERE target.advertiser_id = campaign.advertiser_id AND target.campaign_id = campaign.campaign_id
+      AND (target.campaign_name, target.campaign_type, target.shop_id)
+          IS DISTINCT FROM (campaign.campaign_name, campaign.campaign_type, campaign.store_id);
+    GET DIAGNOSTICS v_renamed = ROW_COUNT;
+    v_updated := v_updated + v_renamed;
 
     INSERT INTO dim.campaign (advertiser_id, campaign_id, campaign_name, campaign_type, shop_id, adgroup_id,
                               adgroup_name, click_attribution_window, view_attribution_window, ad_id, ad_name, etl_run_id)

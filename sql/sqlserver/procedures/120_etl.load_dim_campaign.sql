@@ -71,6 +71,23 @@ BEGIN
                              source.view_attribution_window COLLATE Latin1_General_100_BIN2, source.ad_name COLLATE Latin1_General_100_BIN2);
         SET @v_updated = @@ROWCOUNT;
 
+        -- A campaign's own name, type and shop on every row of it, history rows included: a campaign
+        -- renamed after one of its ads moved away is still one campaign, under its current name, in the
+        -- reports that group by campaign (rpt.budget_plan_campaign). Compared byte for byte (a case-only
+        -- rename or a trailing space is a change), as PostgreSQL does.
+        UPDATE target
+        SET campaign_name = campaign.campaign_name, campaign_type = campaign.campaign_type, shop_id = campaign.store_id,
+            etl_run_id = @p_run_id
+        FROM dim.campaign AS target
+        JOIN stg.campaign AS campaign
+          ON target.advertiser_id = campaign.advertiser_id AND target.campaign_id = campaign.campaign_id
+        WHERE EXISTS (SELECT target.campaign_name COLLATE Latin1_General_100_BIN2, DATALENGTH(target.campaign_name),
+                             target.campaign_type COLLATE Latin1_General_100_BIN2, target.shop_id COLLATE Latin1_General_100_BIN2
+                      EXCEPT
+                      SELECT campaign.campaign_name COLLATE Latin1_General_100_BIN2, DATALENGTH(campaign.campaign_name),
+                             campaign.campaign_type COLLATE Latin1_General_100_BIN2, campaign.store_id COLLATE Latin1_General_100_BIN2);
+        SET @v_updated = @v_updated + @@ROWCOUNT;
+
         INSERT INTO dim.campaign (advertiser_id, campaign_id, campaign_name, campaign_type, shop_id, adgroup_id,
                                   adgroup_name, click_attribution_window, view_attribution_window, ad_id, ad_name, etl_run_id)
         SELECT source.advertiser_id, source.campaign_id, source.campaign_name, source.campaign_type, source.shop_id,

@@ -101,6 +101,31 @@ public sealed class BadInputTests(WarehouseFixture fixture) : IClassFixture<Ware
         Assert.Equal([("GBP", 1.27m), ("IDR", 0.0000613m)], await connection.QueryAsync<(string, decimal)>("SELECT currency, rate_to_reporting FROM stg.fx_rate ORDER BY currency"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Currency_codes_are_stored_as_ISO_4217_spells_them_and_anything_else_is_rejected_so_no_collation_decides_what_matches(Engine engine)
+    {
+        var database = await fixture.CleanDatabaseAsync(engine);
+        Write("shop.csv", "shop_id,shop_name,region,currency,time_zone\nS1,Shop one,US, usd ,UTC\nS2,Shop two,GB,Pound,Europe/London\n");
+        Write("fx_rate.csv", "currency,rate_date,rate_to_reporting\ngbp,2026-11-01,1.27\n");
+
+        var results = await Pipeline.LoadAsync(database, folder, maxRejectRate: 1m);
+
+        Assert.Equal(1, results.Sum(r => r.RowsRejected));
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["USD"], await connection.QueryAsync<string>("SELECT currency FROM stg.shop"));
+        Assert.Equal(["GBP"], await connection.QueryAsync<string>("SELECT currency FROM stg.fx_rate"));
+        var reject = await connection.QuerySingleAsync<(long Row, string Field, string Reason)>("SELECT row_number, field_name, reason FROM etl.reject");
+        Assert.Equal((3L, "currency"), (reject.Row, reject.Field));
+        Assert.Contains("'Pound' is not a currency code", reject.Reason, StringComparison.Ordinal);
+
+        // The reporting currency is held the same way: a DBA's 'usd' is refused, not matched by one engine and not the other.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            connection.ExecuteAsync("UPDATE etl.setting SET setting_value = 'usd' WHERE setting_name = 'reporting_currency'"));
+        await connection.ExecuteAsync("UPDATE etl.setting SET setting_value = 'GBP' WHERE setting_name = 'reporting_currency'");
+        Assert.Equal("GBP", await connection.ExecuteScalarAsync<string>("SELECT setting_value FROM etl.setting WHERE setting_name = 'reporting_currency'"));
+    }
+
     // Item 5: encodings.
     [Theory]
     [ClassData(typeof(Engines))]

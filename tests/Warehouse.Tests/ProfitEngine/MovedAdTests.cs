@@ -61,6 +61,33 @@ public sealed class MovedAdTests(WarehouseFixture fixture) : IClassFixture<Wareh
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task A_campaign_renamed_after_one_of_its_ads_moved_away_carries_its_new_name_on_its_history_rows_too(Engine engine)
+    {
+        var scenario = new Scenario()
+            .Sku("P1", "A", unitCost: 5m).Ad("C1", "AD1").Ad("C1", "AD3").Ad("C2", "AD2")
+            .Spend("AD1", Scenario.Day, 10.00m);
+        var run = await ScenarioRun.TransformAsync(fixture, engine, scenario);
+        await Pipeline.LoadAsync(run.Database, new Scenario().Add("ad", new()
+        {
+            ["advertiser_id"] = Scenario.AdvertiserId, ["ad_id"] = "AD1", ["adgroup_id"] = "C2-G", ["campaign_id"] = "C2", ["ad_name"] = "Ad AD1",
+        }).Write());
+        await Pipeline.TransformAsync(run.Database);
+
+        // Renamed in Ads Manager, the capitals only: the row of AD1 under C1 is history and no longer staged.
+        await Pipeline.LoadAsync(run.Database, new Scenario().Add("campaign", new()
+        {
+            ["advertiser_id"] = Scenario.AdvertiserId, ["campaign_id"] = "C1", ["campaign_name"] = "CAMPAIGN C1", ["campaign_type"] = "REGULAR", ["store_id"] = Scenario.ShopId,
+        }).Write());
+        await Pipeline.TransformAsync(run.Database);
+
+        await using var connection = await run.Database.OpenAsync();
+        var names = (await connection.QueryAsync<(string AdId, string Name)>(
+            "SELECT ad_id, campaign_name FROM dim.campaign WHERE campaign_id = 'C1' ORDER BY ad_id")).ToList();
+        Assert.Equal([("", "CAMPAIGN C1"), ("AD1", "CAMPAIGN C1"), ("AD3", "CAMPAIGN C1")], names);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task A_publish_that_would_count_a_campaigns_spend_twice_fails_naming_the_day_campaign_and_amounts(Engine engine)
     {
         var scenario = new Scenario()
