@@ -56,6 +56,10 @@ BEGIN
            campaign.campaign_name
     FROM dim.campaign AS campaign
     WHERE campaign.campaign_key <> 0;
+    -- Statistics for the small temporary tables: without them the planner guesses their size and reads the
+    -- facts they filter (a trailing window of days) in full instead of along the date index.
+    ANALYZE alert_day;
+    ANALYZE campaign_member;
 
     CREATE TEMP TABLE campaign_spend ON COMMIT DROP AS
     SELECT ad.shop_key, member.head_key, day.days_back, SUM(ad.spend) AS spend
@@ -63,6 +67,7 @@ BEGIN
     JOIN campaign_member AS member ON member.campaign_key = ad.campaign_key
     JOIN alert_day AS day ON day.date_key = ad.date_key
     GROUP BY ad.shop_key, member.head_key, day.days_back;
+    ANALYZE campaign_spend;
 
     CREATE TEMP TABLE alert_candidate (
         rule_code varchar(40) NOT NULL, subject_type varchar(10) NOT NULL, shop_key integer NOT NULL, product_key integer NOT NULL,
@@ -332,12 +337,17 @@ BEGIN
 
     INSERT INTO alert_candidate
     WITH source_day AS (
-        SELECT 'orders' AS source_name, shop_key, MAX(date_key) AS latest_date_key, v_stale_days AS allowed_days
-        FROM fact.order_line GROUP BY shop_key
+        -- Each shop's latest day read backwards along the date index (a few rows), not by grouping every order line
+        -- and settled order: a run's cost must not grow with the history it does not judge.
+        SELECT 'orders' AS source_name, shop.shop_key, v_stale_days AS allowed_days,
+               (SELECT MAX(line.date_key) FROM fact.order_line AS line WHERE line.shop_key = shop.shop_key) AS latest_date_key
+        FROM dim.shop AS shop
         UNION ALL
-        SELECT 'settlements', shop_key, MAX(date_key), v_stale_settlement_days FROM fact.settlement_check GROUP BY shop_key
+        SELECT 'settlements', shop.shop_key, v_stale_settlement_days,
+               (SELECT MAX(checked.date_key) FROM fact.settlement_check AS checked WHERE checked.shop_key = shop.shop_key)
+        FROM dim.shop AS shop
         UNION ALL
-        SELECT 'ad spend', shop_key, MAX(date_key), v_stale_days FROM fact.ad_daily GROUP BY shop_key
+        SELECT 'ad spend', shop_key, v_stale_days, MAX(date_key) FROM fact.ad_daily GROUP BY shop_key
     )
     SELECT 'stale_source', 'shop', source_day.shop_key, 0, 0, source_day.source_name, 'high',
            v_as_of - d.calendar_date, NULL, source_day.allowed_days, NULL,

@@ -345,12 +345,17 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM stg.fx_rate AS rate WHERE rate.currency = shop.currency AND rate.rate_date <= @v_as_of);
 
         WITH source_day AS (
-            SELECT N'orders' AS source_name, shop_key, MAX(date_key) AS latest_date_key, @v_stale_days AS allowed_days
-            FROM fact.order_line GROUP BY shop_key
+            -- Each shop's latest day read backwards along the date index (a few rows), not by grouping every order line
+            -- and settled order: a run's cost must not grow with the history it does not judge.
+            SELECT N'orders' AS source_name, shop.shop_key, @v_stale_days AS allowed_days,
+                   (SELECT MAX(line.date_key) FROM fact.order_line AS line WHERE line.shop_key = shop.shop_key) AS latest_date_key
+            FROM dim.shop AS shop
             UNION ALL
-            SELECT N'settlements', shop_key, MAX(date_key), @v_stale_settlement_days FROM fact.settlement_check GROUP BY shop_key
+            SELECT N'settlements', shop.shop_key, @v_stale_settlement_days,
+                   (SELECT MAX(checked.date_key) FROM fact.settlement_check AS checked WHERE checked.shop_key = shop.shop_key)
+            FROM dim.shop AS shop
             UNION ALL
-            SELECT N'ad spend', shop_key, MAX(date_key), @v_stale_days FROM fact.ad_daily GROUP BY shop_key
+            SELECT N'ad spend', shop_key, @v_stale_days, MAX(date_key) FROM fact.ad_daily GROUP BY shop_key
         )
         INSERT INTO #alert_candidate
         SELECT N'stale_source', N'shop', source_day.shop_key, 0, 0, source_day.source_name, N'high',
