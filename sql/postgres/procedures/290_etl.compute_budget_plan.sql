@@ -41,6 +41,7 @@ BEGIN
     JOIN dim.date AS period_end ON period_end.date_key = latest.period_end_date_key
     JOIN dim.date AS week_start ON week_start.calendar_date = period_end.calendar_date - 6
     JOIN dim.date AS period_start ON period_start.calendar_date = period_end.calendar_date - (v_review_days - 1);
+    ANALYZE plan_period;  -- one row a shop: with statistics the SKU-days below are read by day, not scanned whole
 
     CREATE TEMP TABLE plan_sku ON COMMIT DROP AS
     WITH current_week AS (
