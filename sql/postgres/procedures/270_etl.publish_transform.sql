@@ -21,7 +21,9 @@ BEGIN
     SET campaign_key = kept.campaign_key, traffic_source_key = kept.traffic_source_key,
         attribution_touch = kept.attribution_touch, etl_run_id = p_run_id
     FROM etl.work_order_line AS kept
-    WHERE kept.etl_run_id <> p_run_id AND kept.shop_key = published.shop_key
+    WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)  -- the index range of the kept lines' days
+      AND kept.date_key = published.date_key
+      AND kept.etl_run_id <> p_run_id AND kept.shop_key = published.shop_key
       AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id
       AND (kept.campaign_key <> published.campaign_key OR kept.traffic_source_key <> published.traffic_source_key
            OR kept.attribution_touch IS DISTINCT FROM published.attribution_touch);

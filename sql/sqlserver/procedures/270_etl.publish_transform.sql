@@ -32,7 +32,9 @@ BEGIN
         FROM fact.order_line AS published
         JOIN etl.work_order_line AS kept
           ON kept.shop_key = published.shop_key AND kept.order_id = published.order_id AND kept.line_item_id = published.line_item_id
-        WHERE kept.etl_run_id <> @p_run_id
+         AND kept.date_key = published.date_key
+        WHERE published.date_key IN (SELECT date_key FROM etl.work_affected_date)  -- the index range of the kept lines' days
+          AND kept.etl_run_id <> @p_run_id
           AND (kept.campaign_key <> published.campaign_key OR kept.traffic_source_key <> published.traffic_source_key
                OR kept.attribution_touch <> published.attribution_touch
                OR (kept.attribution_touch IS NULL AND published.attribution_touch IS NOT NULL)
