@@ -156,26 +156,37 @@ internal static class SqlServerScripts
                 return view.Columns.Select(c => c.Value.ToLowerInvariant()).ToList();
             }
 
-            var query = view.SelectStatement.QueryExpression;
-            while (query is not QuerySpecification)
+            if (FirstQuery(view.SelectStatement.QueryExpression) is not QuerySpecification query)
             {
-                query = query switch
-                {
-                    BinaryQueryExpression binary => binary.FirstQueryExpression,
-                    QueryParenthesisExpression parenthesis => parenthesis.QueryExpression,
-                    _ => throw new NotSupportedException($"view {Name(view.SchemaObjectName)}: {query.GetType().Name}"),
-                };
+                throw new NotSupportedException($"view {Name(view.SchemaObjectName)}: {view.SelectStatement.QueryExpression.GetType().Name}");
             }
 
-            return ((QuerySpecification)query).SelectElements.Select(element => element switch
-            {
-                SelectScalarExpression { ColumnName: { } alias } => alias.Value,
-                SelectScalarExpression { Expression: ColumnReferenceExpression column } => column.MultiPartIdentifier.Identifiers[^1].Value,
-                _ => throw new NotSupportedException(
-                    $"view {Name(view.SchemaObjectName)}: give every output column a name (line {element.StartLine})"),
-            }).Select(name => name.ToLowerInvariant()).ToList();
+            return query.SelectElements
+                .Select(element => OutputName(element)
+                    ?? throw new NotSupportedException($"view {Name(view.SchemaObjectName)}: give every output column a name (line {element.StartLine})"))
+                .Select(name => name.ToLowerInvariant())
+                .ToList();
         }
     }
+
+    /// <summary>The query that names a UNION's (or a parenthesised query's) columns: its first.</summary>
+    public static QueryExpression FirstQuery(QueryExpression query)
+    {
+        while (query is BinaryQueryExpression or QueryParenthesisExpression)
+        {
+            query = query is BinaryQueryExpression binary ? binary.FirstQueryExpression : ((QueryParenthesisExpression)query).QueryExpression;
+        }
+
+        return query;
+    }
+
+    /// <summary>The name a SELECT element gives its column (its alias, else the column it reads), or null when it gives none.</summary>
+    public static string? OutputName(SelectElement element) => element switch
+    {
+        SelectScalarExpression { ColumnName: { } alias } => alias.Value,
+        SelectScalarExpression { Expression: ColumnReferenceExpression { MultiPartIdentifier: { } identifier } } => identifier.Identifiers[^1].Value,
+        _ => null,
+    };
 
     /// <summary>The type as written, in the canonical spelling the parity test compares: nvarchar(64), decimal(19,4), int.</summary>
     public static string TypeName(DataTypeReference type)

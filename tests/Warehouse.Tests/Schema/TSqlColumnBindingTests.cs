@@ -87,12 +87,7 @@ public sealed class TSqlColumnBindingTests
     /// <summary>How many values a query gives (its first SELECT of a UNION), or null when it says * or is not plain.</summary>
     private static int? Values(QueryExpression query)
     {
-        while (query is BinaryQueryExpression or QueryParenthesisExpression)
-        {
-            query = query is BinaryQueryExpression binary ? binary.FirstQueryExpression : ((QueryParenthesisExpression)query).QueryExpression;
-        }
-
-        return query is QuerySpecification specification && !specification.SelectElements.Any(e => e is SelectStarExpression)
+        return SqlServerScripts.FirstQuery(query) is QuerySpecification specification && !specification.SelectElements.Any(e => e is SelectStarExpression)
             ? specification.SelectElements.Count
             : null;
     }
@@ -169,21 +164,10 @@ public sealed class TSqlColumnBindingTests
 
         public override void Visit(SelectStatement node)
         {
-            var query = node.QueryExpression;
-            while (query is BinaryQueryExpression or QueryParenthesisExpression)
+            if (node.Into is { } into && into.BaseIdentifier.Value.StartsWith('#')
+                && SqlServerScripts.FirstQuery(node.QueryExpression) is QuerySpecification specification)
             {
-                query = query is BinaryQueryExpression binary ? binary.FirstQueryExpression : ((QueryParenthesisExpression)query).QueryExpression;
-            }
-
-            if (node.Into is { } into && into.BaseIdentifier.Value.StartsWith('#') && query is QuerySpecification specification)
-            {
-                var names = specification.SelectElements.Select(element => element switch
-                {
-                    SelectScalarExpression { ColumnName: { } alias } => alias.Value,
-                    SelectScalarExpression { Expression: ColumnReferenceExpression column } when column.MultiPartIdentifier is not null =>
-                        column.MultiPartIdentifier.Identifiers[^1].Value,
-                    _ => null,
-                }).ToList();
+                var names = specification.SelectElements.Select(SqlServerScripts.OutputName).ToList();
                 Add(into.BaseIdentifier.Value, names.Contains(null) ? null : names.Select(n => n!));
             }
         }
